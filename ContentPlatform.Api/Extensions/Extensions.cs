@@ -1,0 +1,12 @@
+using ContentPlatform.Data;
+
+namespace ContentPlatform.Api.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb");
+        builder.AddRedisClient("redis");
+    }
+}

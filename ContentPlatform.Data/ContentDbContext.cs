@@ -1,0 +1,17 @@
+using ContentPlatform.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace ContentPlatform.Data;
+
+public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ContentItem> Content => Set<ContentItem>();
+    public DbSet<Job> Jobs => Set<Job>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.UseSnakeCaseNamingConvention();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
+}

@@ -14,7 +14,7 @@ public sealed class Audience
     public List<string> Keywords { get; set; } = [];
     // The full scenario a website analysis produced (targetSegment, customerProblem, ...), as JSON.
     public string? Scenario { get; set; }
-    // The 30-day calendar: a JSON array of ContentIdea.
+    // The 30-day calendar: a JSON array of ideas (ContentPlatform.Generation.Calendars.ContentIdea).
     public string? ContentIdeas { get; set; }
     public DateTime? ContentCalendarGeneratedAt { get; set; }
     public DateTime CreatedAt { get; set; }

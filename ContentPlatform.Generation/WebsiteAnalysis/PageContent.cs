@@ -9,7 +9,8 @@ public sealed record PageContent(
     IReadOnlyList<string> Headings,
     string Text,
     IReadOnlyList<string> Keywords,
-    IReadOnlyList<PageCallToAction> CallsToAction);
+    IReadOnlyList<PageCallToAction> CallsToAction,
+    DateTime FetchedAt);
 
 // type: signup | purchase | contact | booking | demo | download | newsletter | learn_more;
 // placement: header | main | footer.

@@ -54,7 +54,7 @@ public static partial class PageTextExtractor
         var text = body is null ? "" : VisibleText(body);
 
         var keywords = KeywordExtractor.Extract(metaKeywords, title, description, headings, text);
-        return new PageContent(page.Url, title, description, siteName, headings, text, keywords, callsToAction);
+        return new PageContent(page.Url, title, description, siteName, headings, text, keywords, callsToAction, page.FetchedAt);
     }
 
     private static string? Meta(IDocument document, string name) =>

@@ -5,12 +5,12 @@ using Polly.Timeout;
 
 namespace ContentPlatform.Generation.WebsiteAnalysis;
 
-public sealed record FetchedPage(Uri Url, string? MediaType, string? Charset, byte[] Body);
+public sealed record FetchedPage(Uri Url, string? MediaType, string? Charset, byte[] Body, DateTime FetchedAt);
 
 // Fetches one web page for analysis: http(s) only, at most MaxRedirects redirects (each hop connects through
 // SafeConnection's checks), a body of at most MaxResponseBytes counted while it streams, and one time limit for all of it.
 public sealed partial class WebsiteFetcher(
-    HttpClient http, IOptions<WebsiteAnalysisOptions> options, ILogger<WebsiteFetcher> logger)
+    HttpClient http, IOptions<WebsiteAnalysisOptions> options, TimeProvider time, ILogger<WebsiteFetcher> logger)
 {
     private static readonly string[] PageMediaTypes = ["text/html", "application/xhtml+xml", "text/plain"];
 
@@ -48,7 +48,7 @@ public sealed partial class WebsiteFetcher(
                     throw new WebsiteFetchException($"Website did not return a web page (it returned {mediaType})", GenerationErrorCodes.NotHtml);
                 }
                 var body = await ReadBodyAsync(response.Content, settings.MaxResponseBytes, deadline.Token);
-                return new FetchedPage(uri, contentType?.MediaType, contentType?.CharSet, body);
+                return new FetchedPage(uri, contentType?.MediaType, contentType?.CharSet, body, time.GetUtcNow().UtcDateTime);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

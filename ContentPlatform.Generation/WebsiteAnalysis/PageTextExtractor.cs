@@ -25,6 +25,12 @@ public static partial class PageTextExtractor
         "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
     };
 
+    static PageTextExtractor()
+    {
+        // Pages still come in legacy encodings (windows-1252, Shift_JIS, ...), which .NET only knows through this provider.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
     public static PageContent Extract(FetchedPage page)
     {
         // The Content-Type charset is authoritative; without one AngleSharp sniffs the BOM and <meta charset>.

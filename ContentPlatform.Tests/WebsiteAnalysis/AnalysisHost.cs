@@ -29,7 +29,7 @@ public static class AnalysisHost
         }
         builder.Logging.ClearProviders();
         builder.AddServiceDefaults();
-        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb");
+        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
         configure?.Invoke(builder.Services);
         builder.AddWebsiteAnalysis();
         builder.AddContentCalendars();

@@ -8,5 +8,6 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<ContentDbContext>("contentdb");
         builder.AddRedisClient("redis");
+        builder.AddJobQueue();
     }
 }

@@ -77,9 +77,11 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         var (job, _) = await api.Queue.EnqueueAsync(Sleep(0), default);
         var stream = $"{prefix}stream:{DiagnosticHandlers.Sleep}";
         // Three Workers already took this message and died with it (as a message that crashes its Worker would).
-        await api.Redis.ExecuteAsync("XGROUP", stream, "workers", "0", "MKSTREAM");
+        await api.Redis.ExecuteAsync("XGROUP", "CREATE", stream, "workers", "0", "MKSTREAM");
         var entries = await api.Redis.StreamReadGroupAsync(stream, "workers", "crashed-worker", ">", 1);
         await api.Redis.ExecuteAsync("XCLAIM", stream, "workers", "crashed-worker", "0", entries.Single().Id.ToString(), "RETRYCOUNT", "3");
+        // Redis kept its data all along (the reconciler has been here), so nothing is published again.
+        await api.Redis.StringSetAsync($"{prefix}sentinel", "set");
 
         await using var worker = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,
             w => w.AddDiagnosticHandlers(), settings);

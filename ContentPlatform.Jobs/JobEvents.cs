@@ -21,19 +21,19 @@ public sealed partial class JobEvents
     private readonly JobStore _store;
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<SemaphoreSlim, byte>> _jobWatchers = new();
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<JobEvent>, byte>> _userWatchers = new();
-    private readonly Lazy<Task> _subscribed;
+    private readonly Lock _subscribeLock = new();
+    private Task? _subscribed;
 
     internal JobEvents(IConnectionMultiplexer redis, JobKeys keys, JobStore store)
     {
         _redis = redis;
         _keys = keys;
         _store = store;
-        _subscribed = new Lazy<Task>(SubscribeAsync);
     }
 
     public async IAsyncEnumerable<JobEvent> ReadAsync(Guid jobId, string? afterEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await _subscribed.Value;
+        await EnsureSubscribedAsync();
         var signal = new SemaphoreSlim(0, 1);
         var watchers = _jobWatchers.GetOrAdd(jobId, _ => new());
         watchers[signal] = 0;
@@ -92,7 +92,7 @@ public sealed partial class JobEvents
     // Terminal events of the user's jobs from now on, for as long as the caller listens.
     public async IAsyncEnumerable<JobEvent> SubscribeUserAsync(Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await _subscribed.Value;
+        await EnsureSubscribedAsync();
         var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
         var watchers = _userWatchers.GetOrAdd(userId, _ => new());
         watchers[channel] = 0;
@@ -106,6 +106,19 @@ public sealed partial class JobEvents
         finally
         {
             watchers.TryRemove(channel, out _);
+        }
+    }
+
+    // Subscribes once per process; a failed attempt (Redis down) is tried again by the next reader.
+    private Task EnsureSubscribedAsync()
+    {
+        lock (_subscribeLock)
+        {
+            if (_subscribed is null || _subscribed.IsFaulted || _subscribed.IsCanceled)
+            {
+                _subscribed = SubscribeAsync();
+            }
+            return _subscribed;
         }
     }
 

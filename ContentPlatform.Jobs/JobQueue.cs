@@ -46,7 +46,8 @@ public sealed class JobQueue : IAsyncDisposable
 
         while (true)
         {
-            var job = await _inserts.WriteAsync(newJob).WaitAsync(cancellationToken);
+            // Not abandoned on cancellation: a row written without its message would wait for the reconciler.
+            var job = await _inserts.WriteAsync(newJob);
             if (job is not null)
             {
                 await PublishOrRemoveAsync(job);

@@ -15,16 +15,20 @@ using StackExchange.Redis;
 
 namespace ContentPlatform.Benchmarks;
 
-internal sealed record JobBenchmarkSettings(int Count, int[] Workers, int Concurrency, int Producers);
+internal sealed record JobBenchmarkSettings(
+    int Count, int[] Workers, int Concurrency, int Producers, int Repeat, bool CompareBullMq, int BullMqConcurrency, int[] Depths);
 
 // No-op jobs end to end through the engine: enqueued here (JobQueue, in-process, as the Api does), run by
 // real ContentPlatform.Worker processes, every job a durable PostgreSQL row from enqueue to completion.
+// With --compare-bullmq, BullMQ runs the same workload right after each of our runs, against the same Redis,
+// so both see the same machine load; with --depth, each run sits on top of that many queued jobs.
 internal static class JobBenchmark
 {
     private const int WarmUp = 1000;
 
     public static async Task RunAsync(JobBenchmarkSettings settings)
     {
+        var bullMq = settings.CompareBullMq ? await BullMqBenchmark.PrepareAsync() : null;
         var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
         var password = Guid.NewGuid().ToString("N");
         Console.WriteLine("Starting PostgreSQL (durable commits) and Redis ...");
@@ -32,24 +36,48 @@ internal static class JobBenchmark
             new PostgresServerOptions(Path.Combine(root, "postgres"), FreePort(), password), null, CancellationToken.None);
         await using var redis = await RedisServer.StartAsync(
             new RedisServerOptions(Path.Combine(root, "redis"), FreePort(), password) { Durable = false }, null, CancellationToken.None);
-        Console.WriteLine($"{settings.Count} no-op jobs per run, {settings.Producers} concurrent producers, concurrency {settings.Concurrency} per Worker process, {Environment.ProcessorCount} cores");
+        await PrintServerSettingsAsync(postgres);
+        Console.WriteLine($"{settings.Count} no-op jobs per run, {settings.Producers} concurrent producers, concurrency {settings.Concurrency} per Worker process" +
+            (bullMq is null ? "" : $" (BullMQ {settings.BullMqConcurrency})") + $", {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| Worker processes | jobs/s end to end | enqueue jobs/s | p50 enqueue→completed | p99 | Redis commands/job | SQL statements/job | rows written/job |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| engine | queued before | Worker processes | jobs/s end to end | enqueue jobs/s | p50 enqueue→completed | p99 | Redis commands/job | SQL commits/job | CPU ms/1000 jobs: producer, Worker, PostgreSQL, Redis |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        var results = new List<RunResult>();
+        var runs = settings.Depths.Length > 0
+            ? settings.Depths.Select(depth => (Workers: settings.Workers[0], Depth: depth)).ToList()
+            : settings.Workers.Select(workers => (Workers: workers, Depth: 0)).ToList();
         try
         {
-            foreach (var workers in settings.Workers)
+            for (var repeat = 0; repeat < settings.Repeat; repeat++)
             {
-                var result = await RunOnceAsync(postgres, redis, workers, settings);
-                Console.WriteLine(
-                    $"| {workers} | {result.Throughput:N0} | {result.EnqueueRate:N0} | {result.P50Ms:N1} ms | {result.P99Ms:N1} ms | " +
-                    $"{result.RedisCommandsPerJob:N1} | {result.SqlStatementsPerJob:N2} | {result.RowsWrittenPerJob:N2} |");
-                Console.WriteLine($"  Redis calls per job by command: {result.RedisBreakdown}");
+                foreach (var (workers, depth) in runs)
+                {
+                    Report(results, await RunOnceAsync(postgres, redis, workers, depth, settings));
+                    if (bullMq is not null && depth == 0)
+                    {
+                        foreach (var mode in new[] { "add", "bulk" })
+                        {
+                            Report(results, await bullMq.RunAsync(redis, mode, settings.Count, settings.BullMqConcurrency, settings.Producers));
+                        }
+                    }
+                }
             }
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
+        }
+        if (settings.Repeat > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Medians of {settings.Repeat} runs (load average now {LoadAverage()}):");
+            Console.WriteLine();
+            Console.WriteLine("| engine | queued before | Worker processes | jobs/s end to end | enqueue jobs/s | p50 enqueue→completed | p99 | Redis commands/job | SQL commits/job | CPU ms/1000 jobs: producer, Worker, PostgreSQL, Redis |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var group in results.GroupBy(r => (r.Engine, r.Depth, r.Workers)))
+            {
+                Console.WriteLine(Row(RunResult.Median(group.ToList())));
+            }
         }
         try
         {
@@ -61,57 +89,91 @@ internal static class JobBenchmark
         }
     }
 
-    private sealed record RunResult(double Throughput, double EnqueueRate, double P50Ms, double P99Ms,
-        double RedisCommandsPerJob, double SqlStatementsPerJob, double RowsWrittenPerJob, string RedisBreakdown);
-
-    private static async Task<RunResult> RunOnceAsync(PostgresServer postgres, RedisServer redisServer, int workerCount, JobBenchmarkSettings settings)
+    private static void Report(List<RunResult> results, RunResult result)
     {
-        var database = $"bench_{workerCount}_{Guid.NewGuid():N}"[..30];
+        results.Add(result);
+        Console.WriteLine(Row(result));
+        if (result.RedisBreakdown.Length > 0)
+        {
+            Console.WriteLine($"  Redis calls per job by command: {result.RedisBreakdown}");
+        }
+    }
+
+    private static string Row(RunResult r) =>
+        $"| {r.Engine} | {r.Depth:N0} | {r.Workers} | {r.Throughput:N0} | {r.EnqueueRate:N0} | {r.P50Ms:N1} ms | {r.P99Ms:N1} ms | " +
+        $"{r.RedisCommandsPerJob:N1} | {(double.IsNaN(r.SqlCommitsPerJob) ? "–" : r.SqlCommitsPerJob.ToString("N3"))} | " +
+        $"{string.Join(", ", r.CpuMsPerThousand.Select(ms => ms.ToString("N0")))} = {r.CpuMsPerThousand.Sum():N0} |";
+
+    private static async Task<RunResult> RunOnceAsync(PostgresServer postgres, RedisServer redisServer, int workerCount, int depth, JobBenchmarkSettings settings)
+    {
+        var database = $"bench_{Guid.NewGuid():N}"[..30];
         await postgres.CreateDatabaseIfMissingAsync(database, CancellationToken.None);
         var connectionString = postgres.ConnectionStringFor(database);
-        var prefix = $"bench{workerCount}:";
+        var prefix = $"bench{Guid.NewGuid():N}"[..13] + ":";
 
         using var host = BuildProducer(connectionString, redisServer.ConnectionString, prefix);
         await host.Services.MigrateDatabaseAsync();
         await host.StartAsync();
         var queue = host.Services.GetRequiredService<JobQueue>();
         await using var admin = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString + ",allowAdmin=true");
+        var keys = new JobKeys(prefix);
 
         var workers = Enumerable.Range(0, workerCount)
             .Select(_ => StartWorker(connectionString, redisServer.ConnectionString, prefix, settings.Concurrency))
             .ToList();
         try
         {
+            // The Workers' reconciler sets the sentinel when it starts; jobs enqueued before would be published twice.
+            while (!await admin.GetDatabase().KeyExistsAsync(keys.Sentinel))
+            {
+                await Task.Delay(50);
+            }
+            if (depth > 0)
+            {
+                await QueueDepth.FillAsync(connectionString, admin.GetDatabase(), keys, depth);
+                await using var vacuum = new NpgsqlConnection(connectionString);
+                await vacuum.OpenAsync();
+                await new NpgsqlCommand("vacuum analyze jobs", vacuum).ExecuteNonQueryAsync();
+            }
             await EnqueueAndWaitAsync(queue, connectionString, WarmUp, settings.Producers);
 
             var redisBefore = await CommandStatsAsync(admin);
-            var pgBefore = await DatabaseStatsAsync(connectionString, database);
+            var commitsBefore = await CommitsAsync(connectionString, database);
+            var cpuBefore = CpuUse.Measure(postgres.Process.Id, redisServer.Process.Id, workers.Select(w => w.Id));
+            var startedAt = DateTime.UtcNow;
             var started = Stopwatch.GetTimestamp();
             var enqueued = await EnqueueAndWaitAsync(queue, connectionString, settings.Count, settings.Producers);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var (p50, p99) = await LatencyAsync(connectionString, WarmUp);
+            var cpu = CpuUse.Measure(postgres.Process.Id, redisServer.Process.Id, workers.Select(w => w.Id)) - cpuBefore;
+            var (p50, p99) = await LatencyAsync(connectionString, startedAt);
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // PostgreSQL publishes its statistics within a second
             var redisAfter = await CommandStatsAsync(admin);
-            var pgAfter = await DatabaseStatsAsync(connectionString, database);
+            var commitsAfter = await CommitsAsync(connectionString, database);
 
             var redisDelta = redisAfter.ToDictionary(kv => kv.Key, kv => kv.Value - redisBefore.GetValueOrDefault(kv.Key))
                 .Where(kv => kv.Value > 0 && kv.Key is not ("info" or "config"))
                 .OrderByDescending(kv => kv.Value)
                 .ToList();
             var count = (double)settings.Count;
-            return new RunResult(
+            return new RunResult("ours", depth, workerCount.ToString(),
                 count / elapsed.TotalSeconds,
                 count / enqueued.TotalSeconds,
                 p50, p99,
                 redisDelta.Sum(kv => kv.Value) / count,
-                (pgAfter.Transactions - pgBefore.Transactions) / count,
-                (pgAfter.RowsWritten - pgBefore.RowsWritten) / count,
+                (commitsAfter - commitsBefore) / count,
+                cpu.PerThousand(settings.Count),
                 string.Join(", ", redisDelta.Select(kv => $"{kv.Key} {kv.Value / count:N2}")));
         }
         finally
         {
             await Task.WhenAll(workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(10))));
             await host.StopAsync();
+            // A million-job database is not needed again, and would slow the next run's checkpoints.
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"drop database \"{database}\" with (force)", connection).ExecuteNonQueryAsync();
+            await admin.GetServers().Single().FlushAllDatabasesAsync();
         }
     }
 
@@ -132,7 +194,10 @@ internal static class JobBenchmark
         await connection.OpenAsync();
         while (true)
         {
-            await using var pending = new NpgsqlCommand("select count(*) from jobs where status in ('queued', 'running')", connection);
+            // Indexed (the partial status index), so the poll stays cheap on top of a deep queue.
+            await using var pending = new NpgsqlCommand(
+                "select count(*) from jobs where kind = @kind and status in ('queued', 'running') and scheduled_for <= now()", connection);
+            pending.Parameters.AddWithValue("kind", DiagnosticHandlers.Noop);
             if ((long)(await pending.ExecuteScalarAsync())! == 0)
             {
                 return enqueued;
@@ -141,16 +206,17 @@ internal static class JobBenchmark
         }
     }
 
-    private static async Task<(double P50, double P99)> LatencyAsync(string connectionString, int skipWarmUp)
+    private static async Task<(double P50, double P99)> LatencyAsync(string connectionString, DateTime since)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             select percentile_cont(0.5) within group (order by ms), percentile_cont(0.99) within group (order by ms)
             from (select extract(epoch from completed_at - created_at) * 1000 as ms
-                  from jobs order by created_at offset @skip) measured
+                  from jobs where kind = @kind and created_at >= @since and completed_at is not null) measured
             """, connection);
-        command.Parameters.AddWithValue("skip", skipWarmUp);
+        command.Parameters.AddWithValue("kind", DiagnosticHandlers.Noop);
+        command.Parameters.AddWithValue("since", since);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetDouble(0), reader.GetDouble(1));
@@ -167,16 +233,25 @@ internal static class JobBenchmark
     }
 
     // Every statement of the engine runs in its own implicit transaction, so commits count statements.
-    private static async Task<(long Transactions, long RowsWritten)> DatabaseStatsAsync(string connectionString, string database)
+    private static async Task<long> CommitsAsync(string connectionString, string database)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select xact_commit + xact_rollback, tup_inserted + tup_updated + tup_deleted from pg_stat_database where datname = @db", connection);
+        await using var command = new NpgsqlCommand("select xact_commit + xact_rollback from pg_stat_database where datname = @db", connection);
         command.Parameters.AddWithValue("db", database);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // The settings that decide what a commit costs, so a reader can check they are durable.
+    private static async Task PrintServerSettingsAsync(PostgresServer postgres)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select string_agg(name || '=' || setting || coalesce(unit, ''), ', ' order by name) from pg_settings " +
+            "where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_wal_size')",
+            connection);
+        Console.WriteLine($"PostgreSQL {connection.PostgreSqlVersion}: {await command.ExecuteScalarAsync()}");
     }
 
     private static IHost BuildProducer(string database, string redis, string prefix)
@@ -197,13 +272,8 @@ internal static class JobBenchmark
 
     private static ChildProcess StartWorker(string database, string redis, string prefix, int concurrency)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ContentPlatform.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("ContentPlatform.sln not found above " + AppContext.BaseDirectory);
-        }
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Path.Combine(root.FullName, "ContentPlatform.Worker", "bin", configuration, "net10.0", "ContentPlatform.Worker.dll");
+        var dll = Path.Combine(RepositoryRoot(), "ContentPlatform.Worker", "bin", configuration, "net10.0", "ContentPlatform.Worker.dll");
         return ChildProcess.Start(new ChildProcessSpec("dotnet", [dll])
         {
             Environment = new Dictionary<string, string?>
@@ -220,10 +290,55 @@ internal static class JobBenchmark
         }, Console.WriteLine);
     }
 
-    private static int FreePort()
+    public static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "ContentPlatform.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("ContentPlatform.sln not found above " + AppContext.BaseDirectory);
+        }
+        return root.FullName;
+    }
+
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+internal sealed record RunResult(string Engine, int Depth, string Workers, double Throughput, double EnqueueRate, double P50Ms, double P99Ms,
+    double RedisCommandsPerJob, double SqlCommitsPerJob, double[] CpuMsPerThousand, string RedisBreakdown)
+{
+    // Each figure's own median: the runs differ in load, not in kind.
+    public static RunResult Median(IReadOnlyList<RunResult> runs)
+    {
+        double Of(Func<RunResult, double> figure)
+        {
+            var sorted = runs.Select(figure).Order().ToList();
+            return sorted[sorted.Count / 2];
+        }
+        return new RunResult(runs[0].Engine, runs[0].Depth, runs[0].Workers, Of(r => r.Throughput), Of(r => r.EnqueueRate),
+            Of(r => r.P50Ms), Of(r => r.P99Ms), Of(r => r.RedisCommandsPerJob), Of(r => r.SqlCommitsPerJob),
+            runs[0].CpuMsPerThousand.Select((_, i) => Of(r => r.CpuMsPerThousand[i])).ToArray(), "");
+    }
+}
+
+// CPU time of the benchmark's processes; see ProcessCpu.
+internal sealed record CpuUse(TimeSpan Producer, TimeSpan Workers, TimeSpan Postgres, TimeSpan Redis)
+{
+    public static CpuUse Measure(int postgres, int redis, IEnumerable<int> workers) => new(
+        Process.GetCurrentProcess().TotalProcessorTime,
+        workers.Aggregate(TimeSpan.Zero, (sum, worker) => sum + ProcessCpu.OfTree(worker)),
+        ProcessCpu.OfTree(postgres),
+        ProcessCpu.OfTree(redis));
+
+    public static CpuUse operator -(CpuUse a, CpuUse b) =>
+        new(a.Producer - b.Producer, a.Workers - b.Workers, a.Postgres - b.Postgres, a.Redis - b.Redis);
+
+    public double[] PerThousand(int jobs) =>
+        [.. new[] { Producer, Workers, Postgres, Redis }.Select(t => t.TotalMilliseconds * 1000 / jobs)];
 }

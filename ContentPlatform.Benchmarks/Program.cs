@@ -1,9 +1,10 @@
 using ContentPlatform.Benchmarks;
 
-// dotnet run -c Release --project ContentPlatform.Benchmarks -- jobs [--count 20000] [--workers 1,2,4] [--concurrency 64] [--producers 128]
+const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 256] [--producers 128] [--repeat 1] " +
+    "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000]";
 if (args.Length == 0 || args[0] != "jobs")
 {
-    Console.Error.WriteLine("usage: jobs [--count N] [--workers 1,2,4] [--concurrency 64] [--producers 128]");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 string Option(string name, string fallback) =>
@@ -12,7 +13,11 @@ string Option(string name, string fallback) =>
 var settings = new JobBenchmarkSettings(
     Count: int.Parse(Option("count", "20000")),
     Workers: Option("workers", "1,2,4").Split(',').Select(int.Parse).ToArray(),
-    Concurrency: int.Parse(Option("concurrency", "64")),
-    Producers: int.Parse(Option("producers", "128")));
+    Concurrency: int.Parse(Option("concurrency", "256")),
+    Producers: int.Parse(Option("producers", "128")),
+    Repeat: int.Parse(Option("repeat", "1")),
+    CompareBullMq: args.Contains("--compare-bullmq"),
+    BullMqConcurrency: int.Parse(Option("bullmq-concurrency", "64")),
+    Depths: args.Contains("--depth") ? Option("depth", "").Split(',').Select(int.Parse).ToArray() : []);
 await JobBenchmark.RunAsync(settings);
 return 0;

@@ -13,19 +13,21 @@ internal sealed class JobEventPublisher(IConnectionMultiplexer redis, JobKeys ke
     public Task PublishProgressAsync(Job job, JobProgress progress) =>
         PublishAsync(job, JobEventTypes.Progress, ProgressData(job, progress), terminal: false);
 
-    public Task PublishTerminalAsync(Job job) =>
-        PublishAsync(job, job.Status == JobStatus.Succeeded ? JobEventTypes.Succeeded : JobEventTypes.Failed, TerminalData(job), terminal: true);
+    public Task PublishTerminalAsync(Job job) => PublishAsync(job, TerminalType(job), TerminalData(job), terminal: true);
 
-    private Task PublishAsync(Job job, string type, string data, bool terminal)
-    {
-        var settings = options.Value;
-        var retention = terminal ? Math.Max(1, (long)settings.EventRetention.TotalSeconds) : 0;
-        return redis.GetDatabase().ScriptEvaluateAsync(JobScripts.Event, [keys.Events(job.Id)],
+    public int MaxLength => options.Value.EventStreamMaxLength;
+
+    // How long an event stream stays after its terminal event.
+    public long RetentionSeconds => Math.Max(1, (long)options.Value.EventRetention.TotalSeconds);
+
+    private Task PublishAsync(Job job, string type, string data, bool terminal) =>
+        redis.GetDatabase().ScriptEvaluateAsync(JobScripts.Event, [keys.Events(job.Id)],
         [
-            settings.EventStreamMaxLength, retention, keys.JobEventsChannel.ToString(), keys.UserEventsChannel.ToString(),
+            MaxLength, terminal ? RetentionSeconds : 0, keys.JobEventsChannel.ToString(), keys.UserEventsChannel.ToString(),
             job.Id.ToString("N"), type, data, job.UserId?.ToString("N") ?? "",
         ]);
-    }
+
+    public static string TerminalType(Job job) => job.Status == JobStatus.Succeeded ? JobEventTypes.Succeeded : JobEventTypes.Failed;
 
     public static string TerminalData(Job job) => Write(writer =>
     {

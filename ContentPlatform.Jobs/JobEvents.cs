@@ -127,11 +127,15 @@ public sealed partial class JobEvents
         var subscriber = _redis.GetSubscriber();
         await subscriber.SubscribeAsync(_keys.JobEventsChannel, (_, message) =>
         {
-            if (Guid.TryParseExact(message.ToString(), "N", out var jobId) && _jobWatchers.TryGetValue(jobId, out var watchers))
+            // One job id per line: a Worker notifies a whole batch of finished jobs at once.
+            foreach (var line in message.ToString().Split('\n'))
             {
-                foreach (var signal in watchers.Keys)
+                if (Guid.TryParseExact(line, "N", out var jobId) && _jobWatchers.TryGetValue(jobId, out var watchers))
                 {
-                    Wake(signal);
+                    foreach (var signal in watchers.Keys)
+                    {
+                        Wake(signal);
+                    }
                 }
             }
         });

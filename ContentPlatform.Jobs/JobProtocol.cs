@@ -32,7 +32,7 @@ internal sealed class JobKeys(string prefix)
     // Pub/sub: a job id whose running handler must stop.
     public RedisChannel CancelChannel => RedisChannel.Literal($"{Prefix}cancel");
 
-    // Pub/sub: a job id that has a new event in its stream.
+    // Pub/sub: job ids (one per line) that have a new event in their stream.
     public RedisChannel JobEventsChannel => RedisChannel.Literal($"{Prefix}job-events");
 
     // Pub/sub: terminal events of jobs owned by a user, as "eventId\njobId\ntype\ndata".
@@ -60,11 +60,15 @@ internal static class JobMessage
 
 internal static class JobScripts
 {
-    // Enqueue a ready job. KEYS: stream. ARGV: wake channel, kind, id, traceparent, tracestate.
+    // Publish ready jobs, as many as were inserted together, in one call: one XADD each, one wake-up for all.
+    // KEYS: each job's stream. ARGV: wake channel, wake message, then per job: id, traceparent, tracestate.
     public const string Enqueue = """
-        local entry = redis.call('XADD', KEYS[1], '*', 'id', ARGV[3], 'traceparent', ARGV[4], 'tracestate', ARGV[5])
+        for i = 1, #KEYS do
+          local a = 3 * i
+          redis.call('XADD', KEYS[i], '*', 'id', ARGV[a], 'traceparent', ARGV[a + 1], 'tracestate', ARGV[a + 2])
+        end
         redis.call('PUBLISH', ARGV[1], ARGV[2])
-        return entry
+        return #KEYS
         """;
 
     // Enqueue a delayed job. KEYS: delayed set. ARGV: wake channel, kind, due (ms), member.
@@ -164,6 +168,38 @@ internal static class JobScripts
         redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
         redis.call('XDEL', KEYS[1], ARGV[2])
         return 1
+        """;
+
+    // Everything Redis does for a batch of jobs whose outcome was committed: each terminal event (as Event
+    // does, with one job-events notification for the whole batch), then XACK + XDEL of the batch's messages.
+    // KEYS: the event streams (one per terminal event), then the job streams with messages to acknowledge.
+    // ARGV: max length, retention (s), job channel, user channel, group, number of events, then per event:
+    // job id, type, data, user id or ""; then per job stream: number of entries, entry ids...
+    public const string Finish = """
+        local maxlen, retention, jobChannel, userChannel, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        local events = tonumber(ARGV[6])
+        local a = 7
+        local ids = {}
+        for i = 1, events do
+          local id, type, data, user = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+          local entry = redis.call('XADD', KEYS[i], 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
+          redis.call('EXPIRE', KEYS[i], retention)
+          if user ~= '' then
+            redis.call('PUBLISH', userChannel, entry .. '\n' .. id .. '\n' .. type .. '\n' .. data)
+          end
+          ids[i] = id
+          a = a + 4
+        end
+        if events > 0 then
+          redis.call('PUBLISH', jobChannel, table.concat(ids, '\n'))
+        end
+        for k = events + 1, #KEYS do
+          local n = tonumber(ARGV[a])
+          redis.call('XACK', KEYS[k], group, unpack(ARGV, a + 1, a + n))
+          redis.call('XDEL', KEYS[k], unpack(ARGV, a + 1, a + n))
+          a = a + n + 1
+        end
+        return events
         """;
 
     // Append one job event and notify readers. KEYS: event stream.

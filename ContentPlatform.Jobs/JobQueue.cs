@@ -20,6 +20,7 @@ public sealed class JobQueue : IAsyncDisposable
     private readonly IOptions<JobsOptions> _options;
     private readonly ILogger<JobQueue> _logger;
     private readonly BatchWriter<NewJob, Job?> _inserts;
+    private readonly BatchWriter<Job, bool> _publishes;
 
     internal JobQueue(IConnectionMultiplexer redis, JobKeys keys, JobStore store, JobEventPublisher events,
         IOptions<JobsOptions> options, ILogger<JobQueue> logger)
@@ -31,6 +32,7 @@ public sealed class JobQueue : IAsyncDisposable
         _options = options;
         _logger = logger;
         _inserts = new BatchWriter<NewJob, Job?>(store.InsertAsync);
+        _publishes = new BatchWriter<Job, bool>(PublishBatchAsync);
     }
 
     public async Task<EnqueueResult> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
@@ -123,22 +125,40 @@ public sealed class JobQueue : IAsyncDisposable
         }
     }
 
+    // Concurrent enqueues share one Redis call (PublishBatchAsync); the span covers this job's wait for it.
     private async Task PublishAsync(Job job)
     {
+        using var _ = JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind);
+        await _publishes.WriteAsync(job);
+    }
+
+    private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<Job> jobs)
+    {
         var db = _redis.GetDatabase();
-        if (job.ScheduledFor > DateTime.UtcNow)
+        var now = DateTime.UtcNow;
+        var work = new List<Task>();
+        var ready = jobs.Where(job => job.ScheduledFor <= now).ToList();
+        if (ready.Count > 0)
         {
-            using var _ = JobTelemetry.StartRedis("ZADD", job.Kind);
+            var args = new RedisValue[2 + 3 * ready.Count];
+            args[0] = _keys.WakeChannel.ToString();
+            args[1] = string.Join(' ', ready.Select(job => job.Kind).Distinct());
+            for (var i = 0; i < ready.Count; i++)
+            {
+                args[2 + 3 * i] = ready[i].Id.ToString("N");
+                args[3 + 3 * i] = ready[i].TraceParent ?? "";
+                args[4 + 3 * i] = ready[i].TraceState ?? "";
+            }
+            work.Add(db.ScriptEvaluateAsync(JobScripts.Enqueue, ready.Select(job => _keys.Stream(job.Kind)).ToArray(), args));
+        }
+        foreach (var job in jobs.Where(job => job.ScheduledFor > now))
+        {
             var due = new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds();
-            await db.ScriptEvaluateAsync(JobScripts.Schedule, [_keys.Delayed(job.Kind)],
-                [_keys.WakeChannel.ToString(), job.Kind, due, JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState)]);
+            work.Add(db.ScriptEvaluateAsync(JobScripts.Schedule, [_keys.Delayed(job.Kind)],
+                [_keys.WakeChannel.ToString(), job.Kind, due, JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState)]));
         }
-        else
-        {
-            using var _ = JobTelemetry.StartRedis("XADD", job.Kind);
-            await db.ScriptEvaluateAsync(JobScripts.Enqueue, [_keys.Stream(job.Kind)],
-                [_keys.WakeChannel.ToString(), job.Kind, job.Id.ToString("N"), job.TraceParent ?? "", job.TraceState ?? ""]);
-        }
+        await Task.WhenAll(work);
+        return jobs.Select(_ => true).ToList();
     }
 
     private static void Validate(EnqueueRequest request)
@@ -161,5 +181,9 @@ public sealed class JobQueue : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _inserts.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _inserts.DisposeAsync();
+        await _publishes.DisposeAsync();
+    }
 }

@@ -374,25 +374,44 @@ internal sealed partial class JobWorker : BackgroundService
     private static JobOutcome Outcome(Job job, string status, string? result = null, string? error = null, string? errorCode = null, TimeSpan retryDelay = default) =>
         new(job.Id, job.Attempts, status, result, error, errorCode, retryDelay);
 
-    // One batch of finished jobs: one UPDATE, then their events, retries and acknowledgements pipelined.
+    // One batch of finished jobs: one UPDATE (one commit), then one Redis call for all their terminal events
+    // and acknowledgements, with any retries scheduled alongside.
     private async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions)
     {
         var written = await _store.FinishAsync(completions.Select(c => c.Outcome).ToList());
         var db = _redis.GetDatabase();
         var work = new List<Task>();
-        for (var i = 0; i < completions.Count; i++)
+        var terminal = new List<Job>();
+        foreach (var job in written.OfType<Job>())
         {
-            if (written[i] is not { } job)
+            if (job.Status == JobStatus.Queued)
             {
-                continue;
+                work.Add(ScheduleAsync(db, job));
             }
-            work.Add(job.Status == JobStatus.Queued ? ScheduleAsync(db, job) : _events.PublishTerminalAsync(job));
+            else
+            {
+                terminal.Add(job);
+            }
+        }
+        var keys = terminal.Select(job => _keys.Events(job.Id)).ToList();
+        var args = new List<RedisValue>(6 + 4 * terminal.Count + completions.Count + 2)
+        {
+            _events.MaxLength, _events.RetentionSeconds, _keys.JobEventsChannel.ToString(), _keys.UserEventsChannel.ToString(),
+            JobKeys.ConsumerGroup, terminal.Count,
+        };
+        foreach (var job in terminal)
+        {
+            args.AddRange([job.Id.ToString("N"), JobEventPublisher.TerminalType(job), JobEventPublisher.TerminalData(job), job.UserId?.ToString("N") ?? ""]);
         }
         foreach (var group in completions.Where(c => !c.Lost).GroupBy(c => c.Delivery.Kind))
         {
-            var ids = group.Select(c => c.Delivery.EntryId).ToArray();
-            work.Add(db.StreamAcknowledgeAsync(_keys.Stream(group.Key), JobKeys.ConsumerGroup, ids));
-            work.Add(db.StreamDeleteAsync(_keys.Stream(group.Key), ids));
+            keys.Add(_keys.Stream(group.Key));
+            args.Add(group.Count());
+            args.AddRange(group.Select(c => c.Delivery.EntryId));
+        }
+        if (keys.Count > 0)
+        {
+            work.Add(db.ScriptEvaluateAsync(JobScripts.Finish, keys.ToArray(), args.ToArray()));
         }
         await Task.WhenAll(work);
         return written.Select(job => job is not null).ToList();

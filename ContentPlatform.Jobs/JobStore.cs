@@ -18,6 +18,10 @@ internal sealed record ProgressWrite(Guid JobId, int Attempt, JobProgress Progre
 // The jobs table through plain Npgsql: every batch is one statement (one commit) over unnest()ed arrays,
 // and every status change is guarded by the status (and attempt) it expects, so concurrent Workers,
 // cancels and retries cannot overwrite each other.
+// In the batched updates the expected status arrives as a column of the unnest()ed rows rather than as a
+// constant: a constant would let the planner read the partial status index, i.e. every queued or running
+// job, whenever its statistics are stale (they always are under load), so a claim would cost more the
+// deeper the queue. As it is, every row is found by its primary key.
 internal sealed class JobStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
@@ -91,14 +95,14 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         const string sql = $"""
             update jobs j set status = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
                               error = null, error_code = null
-            from unnest(@id, @reclaimed) as u(id, reclaimed)
-            where j.id = u.id
-              and ((j.status = 'queued' and j.scheduled_for <= now()) or (u.reclaimed and j.status = 'running'))
+            from unnest(@id, @queued, @running) as u(id, queued, running)
+            where j.id = u.id and ((j.status = u.queued and j.scheduled_for <= now()) or j.status = u.running)
             returning {Columns}
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)));
-        command.Parameters.Add(Array("reclaimed", NpgsqlDbType.Boolean, claims.Select(c => c.Reclaimed)));
+        command.Parameters.Add(Array("queued", NpgsqlDbType.Text, claims.Select(_ => JobStatus.Queued)));
+        command.Parameters.Add(Array("running", NpgsqlDbType.Text, claims.Select(c => c.Reclaimed ? JobStatus.Running : null)));
         var claimed = await ReadJobsAsync(command);
         // Two messages for one job (e.g. republished by the reconciler) claim it once: the first one wins.
         return claims.Select(c => claimed.Remove(c.JobId, out var job) ? job : null).ToList();
@@ -113,12 +117,13 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
                               completed_at = case when u.status = 'queued' then null else now() end,
                               scheduled_for = case when u.status = 'queued' then now() + make_interval(secs => u.delay) else j.scheduled_for end,
                               updated_at = now()
-            from unnest(@id, @attempt, @status, @result, @error, @error_code, @delay)
-                 as u(id, attempt, status, result, error, error_code, delay)
-            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
+            from unnest(@id, @running, @attempt, @status, @result, @error, @error_code, @delay)
+                 as u(id, running, attempt, status, result, error, error_code, delay)
+            where j.id = u.id and j.status = u.running and j.attempts = u.attempt
             returning {Columns}
             """;
         await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Array("running", NpgsqlDbType.Text, outcomes.Select(_ => JobStatus.Running)));
         command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)));
         command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)));
         command.Parameters.Add(Array("status", NpgsqlDbType.Text, outcomes.Select(o => o.Status)));
@@ -136,12 +141,13 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             update jobs j set progress = u.progress, current_step = u.current_step, phase = u.phase,
                               estimated_time_remaining = u.eta, strategy_index = u.strategy_index,
                               strategy_total = u.strategy_total, strategy_id = u.strategy_id, updated_at = now()
-            from unnest(@id, @attempt, @progress, @current_step, @phase, @eta, @strategy_index, @strategy_total, @strategy_id)
-                 as u(id, attempt, progress, current_step, phase, eta, strategy_index, strategy_total, strategy_id)
-            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
+            from unnest(@id, @running, @attempt, @progress, @current_step, @phase, @eta, @strategy_index, @strategy_total, @strategy_id)
+                 as u(id, running, attempt, progress, current_step, phase, eta, strategy_index, strategy_total, strategy_id)
+            where j.id = u.id and j.status = u.running and j.attempts = u.attempt
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, writes.Select(w => w.JobId)));
+        command.Parameters.Add(Array("running", NpgsqlDbType.Text, writes.Select(_ => JobStatus.Running)));
         command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, writes.Select(w => w.Attempt)));
         command.Parameters.Add(Array("progress", NpgsqlDbType.Integer, writes.Select(w => w.Progress.Progress)));
         command.Parameters.Add(Array("current_step", NpgsqlDbType.Text, writes.Select(w => w.Progress.CurrentStep)));

@@ -43,18 +43,17 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             on conflict (kind, subject_id) where subject_id is not null and status in ('queued', 'running') do nothing
             returning {Columns}
             """;
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, jobs.Select(j => j.Id)));
-        command.Parameters.Add(Array("kind", NpgsqlDbType.Text, jobs.Select(j => j.Kind)));
-        command.Parameters.Add(Array("user_id", NpgsqlDbType.Uuid, jobs.Select(j => j.UserId)));
-        command.Parameters.Add(Array("session_id", NpgsqlDbType.Text, jobs.Select(j => j.SessionId)));
-        command.Parameters.Add(Array("subject_id", NpgsqlDbType.Uuid, jobs.Select(j => j.SubjectId)));
-        command.Parameters.Add(Array("payload", NpgsqlDbType.Text, jobs.Select(j => j.Payload)));
-        command.Parameters.Add(Array("max_attempts", NpgsqlDbType.Integer, jobs.Select(j => j.MaxAttempts)));
-        command.Parameters.Add(Array("delay", NpgsqlDbType.Double, jobs.Select(j => j.Delay.TotalSeconds)));
-        command.Parameters.Add(Array("trace_parent", NpgsqlDbType.Text, jobs.Select(j => j.TraceParent)));
-        command.Parameters.Add(Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)));
-        var inserted = await ReadJobsAsync(command);
+        var inserted = await ReadBatchAsync(sql,
+            Array("id", NpgsqlDbType.Uuid, jobs.Select(j => j.Id)),
+            Array("kind", NpgsqlDbType.Text, jobs.Select(j => j.Kind)),
+            Array("user_id", NpgsqlDbType.Uuid, jobs.Select(j => j.UserId)),
+            Array("session_id", NpgsqlDbType.Text, jobs.Select(j => j.SessionId)),
+            Array("subject_id", NpgsqlDbType.Uuid, jobs.Select(j => j.SubjectId)),
+            Array("payload", NpgsqlDbType.Text, jobs.Select(j => j.Payload)),
+            Array("max_attempts", NpgsqlDbType.Integer, jobs.Select(j => j.MaxAttempts)),
+            Array("delay", NpgsqlDbType.Double, jobs.Select(j => j.Delay.TotalSeconds)),
+            Array("trace_parent", NpgsqlDbType.Text, jobs.Select(j => j.TraceParent)),
+            Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)));
         return jobs.Select(j => inserted.GetValueOrDefault(j.Id)).ToList();
     }
 
@@ -99,11 +98,10 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             where j.id = u.id and ((j.status = u.queued and j.scheduled_for <= now()) or j.status = u.running)
             returning {Columns}
             """;
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)));
-        command.Parameters.Add(Array("queued", NpgsqlDbType.Text, claims.Select(_ => JobStatus.Queued)));
-        command.Parameters.Add(Array("running", NpgsqlDbType.Text, claims.Select(c => c.Reclaimed ? JobStatus.Running : null)));
-        var claimed = await ReadJobsAsync(command);
+        var claimed = await ReadBatchAsync(sql,
+            Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)),
+            Array("queued", NpgsqlDbType.Text, claims.Select(_ => JobStatus.Queued)),
+            Array("running", NpgsqlDbType.Text, claims.Select(c => c.Reclaimed ? JobStatus.Running : null)));
         // Two messages for one job (e.g. republished by the reconciler) claim it once: the first one wins.
         return claims.Select(c => claimed.Remove(c.JobId, out var job) ? job : null).ToList();
     }
@@ -122,16 +120,15 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             where j.id = u.id and j.status = u.running and j.attempts = u.attempt
             returning {Columns}
             """;
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(Array("running", NpgsqlDbType.Text, outcomes.Select(_ => JobStatus.Running)));
-        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)));
-        command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)));
-        command.Parameters.Add(Array("status", NpgsqlDbType.Text, outcomes.Select(o => o.Status)));
-        command.Parameters.Add(Array("result", NpgsqlDbType.Text, outcomes.Select(o => o.Result)));
-        command.Parameters.Add(Array("error", NpgsqlDbType.Text, outcomes.Select(o => o.Error)));
-        command.Parameters.Add(Array("error_code", NpgsqlDbType.Text, outcomes.Select(o => o.ErrorCode)));
-        command.Parameters.Add(Array("delay", NpgsqlDbType.Double, outcomes.Select(o => o.RetryDelay.TotalSeconds)));
-        var written = await ReadJobsAsync(command);
+        var written = await ReadBatchAsync(sql,
+            Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)),
+            Array("running", NpgsqlDbType.Text, outcomes.Select(_ => JobStatus.Running)),
+            Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)),
+            Array("status", NpgsqlDbType.Text, outcomes.Select(o => o.Status)),
+            Array("result", NpgsqlDbType.Text, outcomes.Select(o => o.Result)),
+            Array("error", NpgsqlDbType.Text, outcomes.Select(o => o.Error)),
+            Array("error_code", NpgsqlDbType.Text, outcomes.Select(o => o.ErrorCode)),
+            Array("delay", NpgsqlDbType.Double, outcomes.Select(o => o.RetryDelay.TotalSeconds)));
         return outcomes.Select(o => written.Remove(o.JobId, out var job) ? job : null).ToList();
     }
 
@@ -217,6 +214,15 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("limit", limit);
         return (await ReadJobsAsync(command, cancellationToken)).Values.OrderBy(j => j.Id).ToList();
+    }
+
+    // Not prepared: a generic plan made while the table was small (a sequential scan) would stay in use
+    // as it grows; planned each time, every row is found by its primary key.
+    private async Task<Dictionary<Guid, Job>> ReadBatchAsync(string sql, params NpgsqlParameter[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return await ReadJobsAsync(command);
     }
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>

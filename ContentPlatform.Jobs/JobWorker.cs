@@ -76,7 +76,9 @@ internal sealed class RunningJob(Delivery delivery, Job job, CancellationToken s
 }
 
 // Consumes the job streams of the kinds registered with AddHandler: up to Jobs:Concurrency jobs at once,
-// fetched in batches by one Lua call, claimed in PostgreSQL in batches, finished in batches, acknowledged after commit.
+// fetched in batches by one Lua call, each batch claimed in PostgreSQL by one statement, finished in batches
+// (one statement, then one Lua call for events and acknowledgements). A job holds its slot from fetch until
+// its outcome is committed and acknowledged, so slots come back a batch at a time and the next fetch is as large.
 internal sealed partial class JobWorker : BackgroundService
 {
     private static readonly TimeSpan MinIdleWait = TimeSpan.FromMilliseconds(10);
@@ -95,7 +97,6 @@ internal sealed partial class JobWorker : BackgroundService
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
-    private readonly BatchWriter<ClaimRequest, Job?> _claims;
     private readonly BatchWriter<Completion, bool> _completions;
 
     public JobWorker(IConnectionMultiplexer redis, JobKeys keys, JobStore store, JobEventPublisher events, IServiceScopeFactory scopes,
@@ -111,7 +112,6 @@ internal sealed partial class JobWorker : BackgroundService
         _kinds = registry.Value.Kinds.Order(StringComparer.Ordinal).ToArray();
         _fetchKeys = _kinds.SelectMany(kind => new[] { keys.Stream(kind), keys.Delayed(kind) }).ToArray();
         _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
-        _claims = new BatchWriter<ClaimRequest, Job?>(store.ClaimAsync);
         _completions = new BatchWriter<Completion, bool>(CompleteAsync);
     }
 
@@ -154,7 +154,6 @@ internal sealed partial class JobWorker : BackgroundService
             }
         }
         await WriteProgressAsync(CancellationToken.None);
-        await _claims.DisposeAsync();
         await _completions.DisposeAsync();
     }
 
@@ -182,9 +181,9 @@ internal sealed partial class JobWorker : BackgroundService
             {
                 _slots.Release(taken - deliveries.Count);
             }
-            foreach (var delivery in deliveries)
+            if (deliveries.Count > 0)
             {
-                _ = RunAsync(delivery, stoppingToken);
+                _ = StartAsync(deliveries, stoppingToken);
             }
             if (deliveries.Count == taken)
             {
@@ -248,13 +247,18 @@ internal sealed partial class JobWorker : BackgroundService
                 }
                 var claimed = (RedisResult[])(await db.ScriptEvaluateAsync(JobScripts.Reclaim, [_keys.Stream(kind)],
                     [JobKeys.ConsumerGroup, _consumer, (long)_options.VisibilityTimeout.TotalMilliseconds, free]))!;
+                var deliveries = new List<Delivery>(claimed.Length);
                 foreach (var claimedEntry in claimed)
                 {
                     var entry = (RedisResult[])claimedEntry!;
                     var delivery = Delivery.Parse(kind, (RedisValue)entry[0], (int)entry[1], entry, offset: 2);
                     LogReclaimed(delivery.JobId, kind, delivery.Deliveries);
-                    free--;
-                    _ = RunAsync(delivery, stoppingToken);
+                    deliveries.Add(delivery);
+                }
+                free -= deliveries.Count;
+                if (deliveries.Count > 0)
+                {
+                    _ = StartAsync(deliveries, stoppingToken);
                 }
             }
         }
@@ -286,27 +290,56 @@ internal sealed partial class JobWorker : BackgroundService
         }
     }
 
-    private async Task RunAsync(Delivery delivery, CancellationToken stoppingToken)
+    // Claims a batch of deliveries with one statement and starts the jobs it got. Each delivery holds one slot.
+    private async Task StartAsync(IReadOnlyList<Delivery> deliveries, CancellationToken stoppingToken)
+    {
+        var claimable = new List<Delivery>(deliveries.Count);
+        foreach (var delivery in deliveries)
+        {
+            if (delivery.JobId is null || delivery.Deliveries > _options.MaxDeliveries)
+            {
+                _ = SetAsideAsync(delivery);
+            }
+            else
+            {
+                claimable.Add(delivery);
+            }
+        }
+        if (claimable.Count == 0)
+        {
+            return;
+        }
+        IReadOnlyList<Job?> jobs;
+        try
+        {
+            jobs = await _store.ClaimAsync(claimable.ConvertAll(d => new ClaimRequest(d.JobId!.Value, Reclaimed: d.Deliveries > 1)));
+        }
+        catch (Exception ex)
+        {
+            // The messages stay pending: after the visibility timeout a Worker takes them over.
+            LogClaimError(ex, claimable.Count);
+            _slots.Release(claimable.Count);
+            return;
+        }
+        for (var i = 0; i < claimable.Count; i++)
+        {
+            _ = jobs[i] is { } job ? ExecuteAsync(claimable[i], job, stoppingToken) : SkipAsync(claimable[i], claimable[i].JobId!.Value);
+        }
+    }
+
+    // A message without a valid job id, or delivered too often: it must not be run (again).
+    private async Task SetAsideAsync(Delivery delivery)
     {
         try
         {
-            if (delivery.JobId is not { } jobId)
-            {
-                await DeadLetterAsync(delivery, "The message has no valid job id.");
-                return;
-            }
-            if (delivery.Deliveries > _options.MaxDeliveries)
+            if (delivery.JobId is { } jobId)
             {
                 await FailPoisonAsync(delivery, jobId);
-                return;
             }
-            var job = await _claims.WriteAsync(new ClaimRequest(jobId, Reclaimed: delivery.Deliveries > 1));
-            if (job is null)
+            else
             {
-                await SkipAsync(delivery, jobId);
-                return;
+                await DeadLetterAsync(delivery, "The message has no valid job id.");
             }
-            await ExecuteAsync(delivery, job, stoppingToken);
         }
         catch (Exception ex)
         {
@@ -368,7 +401,8 @@ internal sealed partial class JobWorker : BackgroundService
         {
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Error);
         }
-        await _completions.WriteAsync(new Completion(delivery, outcome, running.Lost));
+        // Not awaited: CompleteAsync releases the slot once the outcome is committed (or could not be).
+        _ = _completions.WriteAsync(new Completion(delivery, outcome, running.Lost));
     }
 
     private static JobOutcome Outcome(Job job, string status, string? result = null, string? error = null, string? errorCode = null, TimeSpan retryDelay = default) =>
@@ -376,7 +410,26 @@ internal sealed partial class JobWorker : BackgroundService
 
     // One batch of finished jobs: one UPDATE (one commit), then one Redis call for all their terminal events
     // and acknowledgements, with any retries scheduled alongside.
+    // Then the batch's slots are free again. On failure the messages stay pending, and after the visibility
+    // timeout a Worker takes them over and runs the jobs again (their rows are still running).
     private async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions)
+    {
+        try
+        {
+            return await FinishAsync(completions);
+        }
+        catch (Exception ex)
+        {
+            LogFinishError(ex, completions.Count);
+            return completions.Select(_ => false).ToList();
+        }
+        finally
+        {
+            _slots.Release(completions.Count);
+        }
+    }
+
+    private async Task<IReadOnlyList<bool>> FinishAsync(IReadOnlyList<Completion> completions)
     {
         var written = await _store.FinishAsync(completions.Select(c => c.Outcome).ToList());
         var db = _redis.GetDatabase();
@@ -427,12 +480,24 @@ internal sealed partial class JobWorker : BackgroundService
     // The claim found nothing to run: the job ended, was cancelled, is run by another Worker, or is not due yet.
     private async Task SkipAsync(Delivery delivery, Guid jobId)
     {
-        var db = _redis.GetDatabase();
-        if (await _store.GetAsync(jobId, CancellationToken.None) is { Status: JobStatus.Queued } job && job.ScheduledFor > DateTime.UtcNow)
+        try
         {
-            await ScheduleAsync(db, job);
+            var db = _redis.GetDatabase();
+            if (await _store.GetAsync(jobId, CancellationToken.None) is { Status: JobStatus.Queued } job && job.ScheduledFor > DateTime.UtcNow)
+            {
+                await ScheduleAsync(db, job);
+            }
+            await AckAsync(db, delivery);
         }
-        await AckAsync(db, delivery);
+        catch (Exception ex)
+        {
+            // The message stays pending: after the visibility timeout a Worker takes it over.
+            LogRunError(ex, jobId, delivery.Kind);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     private async Task FailPoisonAsync(Delivery delivery, Guid jobId)
@@ -536,6 +601,12 @@ internal sealed partial class JobWorker : BackgroundService
 
     [LoggerMessage(LogLevel.Error, "Job {JobId} ({Kind}) could not be run; its message stays pending")]
     private partial void LogRunError(Exception ex, Guid? jobId, string kind);
+
+    [LoggerMessage(LogLevel.Error, "Claiming {Count} jobs failed; their messages stay pending")]
+    private partial void LogClaimError(Exception ex, int count);
+
+    [LoggerMessage(LogLevel.Error, "Writing the outcome of {Count} jobs failed; their messages stay pending")]
+    private partial void LogFinishError(Exception ex, int count);
 
     [LoggerMessage(LogLevel.Information, "Took over job {JobId} ({Kind}) from a silent worker, delivery {Deliveries}")]
     private partial void LogReclaimed(Guid? jobId, string kind, int deliveries);

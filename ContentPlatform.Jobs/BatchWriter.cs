@@ -17,7 +17,12 @@ internal sealed class BatchWriter<TItem, TResult> : IAsyncDisposable
     {
         _write = write;
         _maxBatch = maxBatch;
-        _loops = Enumerable.Range(0, writers).Select(_ => Task.Run(LoopAsync)).ToArray();
+        // The loops outlive whoever created the writer (often the first request to need it): they must not carry
+        // its ambient state, such as its Activity, into every later batch.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loops = Enumerable.Range(0, writers).Select(_ => Task.Run(LoopAsync)).ToArray();
+        }
     }
 
     public Task<TResult> WriteAsync(TItem item)

@@ -20,7 +20,6 @@ public sealed class JobQueue : IAsyncDisposable
     private readonly IOptions<JobsOptions> _options;
     private readonly ILogger<JobQueue> _logger;
     private readonly BatchWriter<NewJob, Job?> _inserts;
-    private readonly BatchWriter<Job, bool> _publishes;
 
     internal JobQueue(IConnectionMultiplexer redis, JobKeys keys, JobStore store, JobEventPublisher events,
         IOptions<JobsOptions> options, ILogger<JobQueue> logger)
@@ -31,8 +30,7 @@ public sealed class JobQueue : IAsyncDisposable
         _events = events;
         _options = options;
         _logger = logger;
-        _inserts = new BatchWriter<NewJob, Job?>(store.InsertAsync);
-        _publishes = new BatchWriter<Job, bool>(PublishBatchAsync);
+        _inserts = new BatchWriter<NewJob, Job?>(InsertAndPublishAsync);
     }
 
     public async Task<EnqueueResult> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
@@ -52,7 +50,6 @@ public sealed class JobQueue : IAsyncDisposable
             var job = await _inserts.WriteAsync(newJob);
             if (job is not null)
             {
-                await PublishOrRemoveAsync(job);
                 return new EnqueueResult(job, Created: true);
             }
             // The subject has an active job; if it ended in between, insert again.
@@ -102,7 +99,7 @@ public sealed class JobQueue : IAsyncDisposable
         }
         try
         {
-            await PublishAsync(requeued);
+            await PublishAsync([requeued]);
         }
         catch (RedisException ex)
         {
@@ -112,27 +109,44 @@ public sealed class JobQueue : IAsyncDisposable
         return new RetryResult(RetryOutcome.Requeued, requeued);
     }
 
-    private async Task PublishOrRemoveAsync(Job job)
+    // Concurrent enqueues share one INSERT (one commit) and then one Redis call for the rows it wrote. If Redis
+    // cannot take them, the rows are removed again and every enqueue of the batch fails.
+    private async Task<IReadOnlyList<Job?>> InsertAndPublishAsync(IReadOnlyList<NewJob> newJobs)
     {
+        var jobs = await _store.InsertAsync(newJobs);
+        var inserted = jobs.OfType<Job>().ToList();
+        if (inserted.Count == 0)
+        {
+            return jobs;
+        }
         try
         {
-            await PublishAsync(job);
+            await PublishAsync(inserted);
         }
         catch (RedisException ex)
         {
-            await _store.DeleteQueuedAsync(job.Id);
+            await _store.DeleteQueuedAsync(inserted.ConvertAll(job => job.Id));
             throw new JobQueueUnavailableException("The job queue is unavailable.", ex);
+        }
+        return jobs;
+    }
+
+    // Each job's redis XADD/ZADD span continues its enqueue span (the context the job carries).
+    private async Task PublishAsync(IReadOnlyList<Job> jobs)
+    {
+        var spans = jobs.Select(job => JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind,
+            JobTelemetry.ParentOf(job.TraceParent, job.TraceState))).ToList();
+        try
+        {
+            await PublishBatchAsync(jobs);
+        }
+        finally
+        {
+            spans.ForEach(span => span?.Dispose());
         }
     }
 
-    // Concurrent enqueues share one Redis call (PublishBatchAsync); the span covers this job's wait for it.
-    private async Task PublishAsync(Job job)
-    {
-        using var _ = JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind);
-        await _publishes.WriteAsync(job);
-    }
-
-    private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<Job> jobs)
+    private async Task PublishBatchAsync(IReadOnlyList<Job> jobs)
     {
         var db = _redis.GetDatabase();
         var now = DateTime.UtcNow;
@@ -158,7 +172,6 @@ public sealed class JobQueue : IAsyncDisposable
                 [_keys.WakeChannel.ToString(), job.Kind, due, JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState)]));
         }
         await Task.WhenAll(work);
-        return jobs.Select(_ => true).ToList();
     }
 
     private static void Validate(EnqueueRequest request)
@@ -181,9 +194,5 @@ public sealed class JobQueue : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _inserts.DisposeAsync();
-        await _publishes.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _inserts.DisposeAsync();
 }

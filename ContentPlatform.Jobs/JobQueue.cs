@@ -20,6 +20,7 @@ public sealed class JobQueue : IAsyncDisposable
     private readonly IOptions<JobsOptions> _options;
     private readonly ILogger<JobQueue> _logger;
     private readonly BatchWriter<NewJob, Job?> _inserts;
+    private readonly BatchWriter<Job, bool> _publishes;
 
     internal JobQueue(IConnectionMultiplexer redis, JobKeys keys, JobStore store, JobEventPublisher events,
         IOptions<JobsOptions> options, ILogger<JobQueue> logger)
@@ -30,7 +31,8 @@ public sealed class JobQueue : IAsyncDisposable
         _events = events;
         _options = options;
         _logger = logger;
-        _inserts = new BatchWriter<NewJob, Job?>(InsertAndPublishAsync);
+        _inserts = new BatchWriter<NewJob, Job?>(store.InsertAsync);
+        _publishes = new BatchWriter<Job, bool>(PublishBatchAsync);
     }
 
     public async Task<EnqueueResult> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
@@ -50,6 +52,7 @@ public sealed class JobQueue : IAsyncDisposable
             var job = await _inserts.WriteAsync(newJob);
             if (job is not null)
             {
+                await PublishOrRemoveAsync(job);
                 return new EnqueueResult(job, Created: true);
             }
             // The subject has an active job; if it ended in between, insert again.
@@ -99,7 +102,7 @@ public sealed class JobQueue : IAsyncDisposable
         }
         try
         {
-            await PublishAsync([requeued]);
+            await PublishAsync(requeued);
         }
         catch (RedisException ex)
         {
@@ -109,44 +112,27 @@ public sealed class JobQueue : IAsyncDisposable
         return new RetryResult(RetryOutcome.Requeued, requeued);
     }
 
-    // Concurrent enqueues share one INSERT (one commit) and then one Redis call for the rows it wrote. If Redis
-    // cannot take them, the rows are removed again and every enqueue of the batch fails.
-    private async Task<IReadOnlyList<Job?>> InsertAndPublishAsync(IReadOnlyList<NewJob> newJobs)
+    private async Task PublishOrRemoveAsync(Job job)
     {
-        var jobs = await _store.InsertAsync(newJobs);
-        var inserted = jobs.OfType<Job>().ToList();
-        if (inserted.Count == 0)
-        {
-            return jobs;
-        }
         try
         {
-            await PublishAsync(inserted);
+            await PublishAsync(job);
         }
         catch (RedisException ex)
         {
-            await _store.DeleteQueuedAsync(inserted.ConvertAll(job => job.Id));
+            await _store.DeleteQueuedAsync(job.Id);
             throw new JobQueueUnavailableException("The job queue is unavailable.", ex);
         }
-        return jobs;
     }
 
-    // Each job's redis XADD/ZADD span continues its enqueue span (the context the job carries).
-    private async Task PublishAsync(IReadOnlyList<Job> jobs)
+    // Concurrent enqueues share one Redis call (PublishBatchAsync); the span covers this job's wait for it.
+    private async Task PublishAsync(Job job)
     {
-        var spans = jobs.Select(job => JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind,
-            JobTelemetry.ParentOf(job.TraceParent, job.TraceState))).ToList();
-        try
-        {
-            await PublishBatchAsync(jobs);
-        }
-        finally
-        {
-            spans.ForEach(span => span?.Dispose());
-        }
+        using var _ = JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind);
+        await _publishes.WriteAsync(job);
     }
 
-    private async Task PublishBatchAsync(IReadOnlyList<Job> jobs)
+    private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<Job> jobs)
     {
         var db = _redis.GetDatabase();
         var now = DateTime.UtcNow;
@@ -172,6 +158,7 @@ public sealed class JobQueue : IAsyncDisposable
                 [_keys.WakeChannel.ToString(), job.Kind, due, JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState)]));
         }
         await Task.WhenAll(work);
+        return jobs.Select(_ => true).ToList();
     }
 
     private static void Validate(EnqueueRequest request)
@@ -194,5 +181,9 @@ public sealed class JobQueue : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _inserts.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _inserts.DisposeAsync();
+        await _publishes.DisposeAsync();
+    }
 }

@@ -80,11 +80,11 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         return await ReadJobsAsync(command, cancellationToken);
     }
 
-    // Removes rows whose messages could not be published, unless a Worker already has them.
-    public async Task DeleteQueuedAsync(IReadOnlyList<Guid> ids)
+    // Removes a row whose message could not be published, unless a Worker already has it.
+    public async Task DeleteQueuedAsync(Guid id)
     {
-        await using var command = dataSource.CreateCommand("delete from jobs where id = any(@ids) and status = 'queued'");
-        command.Parameters.Add(Array("ids", NpgsqlDbType.Uuid, ids));
+        await using var command = dataSource.CreateCommand("delete from jobs where id = @id and status = 'queued'");
+        command.Parameters.AddWithValue("id", id);
         await command.ExecuteNonQueryAsync();
     }
 

@@ -27,7 +27,7 @@ internal sealed class BullMqBenchmark(string directory)
         string? json = null;
         var exitCode = await RunAsync(directory, "node",
             ["bench.mjs", "--port", redis.Options.Port.ToString(), "--password", redis.Options.Password, "--mode", mode,
-             "--count", count.ToString(), "--concurrency", concurrency.ToString(), "--producers", producers.ToString()],
+             "--count", count.ToString(), "--warmup", JobBenchmark.WarmUp.ToString(), "--concurrency", concurrency.ToString(), "--producers", producers.ToString()],
             line => json = line.StartsWith('{') ? line : json);
         if (exitCode != 0 || json is null)
         {

@@ -24,7 +24,9 @@ internal sealed record JobBenchmarkSettings(
 // so both see the same machine load; with --depth, each run sits on top of that many queued jobs.
 internal static class JobBenchmark
 {
-    private const int WarmUp = 1000;
+    // Jobs run before measuring, by both engines: long enough for .NET's tiered JIT (and V8's) to settle,
+    // so the figures are the steady state rather than the cost of compiling a freshly started Worker.
+    public const int WarmUp = 5000;
 
     public static async Task RunAsync(JobBenchmarkSettings settings)
     {

@@ -89,16 +89,17 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     }
 
     // queued (and due) → running; a message taken over from a dead Worker may also restart a running job.
-    public async Task<IReadOnlyList<Job?>> ClaimAsync(IReadOnlyList<ClaimRequest> claims)
-    {
-        const string sql = $"""
+    internal const string ClaimSql = $"""
             update jobs j set status = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
                               error = null, error_code = null
             from unnest(@id, @queued, @running) as u(id, queued, running)
             where j.id = u.id and ((j.status = u.queued and j.scheduled_for <= now()) or j.status = u.running)
             returning {Columns}
             """;
-        var claimed = await ReadBatchAsync(sql,
+
+    public async Task<IReadOnlyList<Job?>> ClaimAsync(IReadOnlyList<ClaimRequest> claims)
+    {
+        var claimed = await ReadBatchAsync(ClaimSql,
             Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)),
             Array("queued", NpgsqlDbType.Text, claims.Select(_ => JobStatus.Queued)),
             Array("running", NpgsqlDbType.Text, claims.Select(c => c.Reclaimed ? JobStatus.Running : null)));
@@ -107,9 +108,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     }
 
     // running (at this attempt) → succeeded | failed | queued for a retry; returns the rows written.
-    public async Task<IReadOnlyList<Job?>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
-    {
-        const string sql = $"""
+    internal const string FinishSql = $"""
             update jobs j set status = u.status, result = u.result::jsonb, error = u.error, error_code = u.error_code,
                               progress = case when u.status = 'succeeded' then 100 else j.progress end,
                               completed_at = case when u.status = 'queued' then null else now() end,
@@ -120,7 +119,10 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             where j.id = u.id and j.status = u.running and j.attempts = u.attempt
             returning {Columns}
             """;
-        var written = await ReadBatchAsync(sql,
+
+    public async Task<IReadOnlyList<Job?>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
+    {
+        var written = await ReadBatchAsync(FinishSql,
             Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)),
             Array("running", NpgsqlDbType.Text, outcomes.Select(_ => JobStatus.Running)),
             Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)),

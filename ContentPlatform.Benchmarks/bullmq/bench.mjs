@@ -2,7 +2,7 @@
 // Same shape as ours: the jobs are added from this process while ONE worker process (a child) runs them,
 // measured from the first add to the last completion, latency add → completed from the job's own timestamp.
 //
-//   node bench.mjs --port 6379 [--password P] [--count 20000] [--concurrency 64] [--producers 128] [--mode add|bulk]
+//   node bench.mjs --port 6379 [--password P] [--count 20000] [--warmup 1000] [--concurrency 64] [--producers 128] [--mode add|bulk]
 //
 // --mode add: --producers concurrent loops of queue.add (as an API adds one job per request);
 // --mode bulk: queue.addBulk in chunks of 1000. Prints one JSON line with the figures, including Redis
@@ -96,7 +96,7 @@ async function runProducer() {
     };
   };
 
-  await run(1000); // warm-up
+  await run(Number(option('warmup', '1000')));
   const result = await run(count);
   worker.send({ stop: true });
   await queue.obliterate({ force: true });

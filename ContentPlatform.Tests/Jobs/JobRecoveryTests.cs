@@ -91,7 +91,13 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         Assert.Equal(JobErrors.PoisonCode, row.ErrorCode);
         Assert.Contains("delivered 4 times", row.Error);
         Assert.Equal(0, row.Attempts);
+        // The row fails first (so the job can never be lost), then the message moves: give it a moment.
         var dead = await api.Redis.StreamRangeAsync($"{prefix}dead-letter");
+        for (var wait = 0; dead.Length == 0 && wait < 100; wait++)
+        {
+            await Task.Delay(50);
+            dead = await api.Redis.StreamRangeAsync($"{prefix}dead-letter");
+        }
         Assert.Equal(job.Id.ToString("N"), (string?)Assert.Single(dead)["id"]);
         Assert.Equal(0, (await api.Redis.StreamPendingAsync(stream, "workers")).PendingMessageCount);
     }

@@ -1,0 +1,134 @@
+using ContentPlatform.Data.Entities;
+using ContentPlatform.Jobs;
+using ContentPlatform.Jobs.Diagnostics;
+using ContentPlatform.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using StackExchange.Redis;
+
+namespace ContentPlatform.Tests.Jobs;
+
+// The batch paths: jobs enqueued together are published together, finished together, announced together,
+// and the batched statements stay as cheap on a deep queue as on an empty one.
+public sealed class JobBatchTests
+{
+    [Fact]
+    public async Task Jobs_run_together_are_announced_together_and_every_reader_gets_its_terminal_event()
+    {
+        var servers = await TestServers.GetAsync();
+        var prefix = $"t{Guid.NewGuid():N}:";
+        await using var engine = await JobEngineHost.StartAsync(
+            await servers.CreateDatabaseAsync("jobs"), servers.Redis.ConnectionString, prefix, w => w.AddDiagnosticHandlers(),
+            settings: new Dictionary<string, string?> { ["Jobs:Concurrency"] = "128" });
+        var announcements = new List<string>();
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(servers.Redis.ConnectionString);
+        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"{prefix}job-events"), (_, message) =>
+        {
+            lock (announcements)
+            {
+                announcements.Add(message.ToString());
+            }
+        });
+
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ =>
+            engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.Session("batch"), new { }), default)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var (job, _) in jobs)
+        {
+            await foreach (var jobEvent in engine.Events.ReadAsync(job.Id, null, timeout.Token))
+            {
+                if (jobEvent.IsTerminal)
+                {
+                    Assert.Equal(JobEventTypes.Succeeded, jobEvent.Type);
+                }
+            }
+            Assert.Equal(JobStatus.Succeeded, (await engine.GetJobAsync(job.Id))!.Status);
+        }
+
+        // One notification names every job of a finished batch, one id per line.
+        await Task.Delay(200);
+        lock (announcements)
+        {
+            var announced = announcements.SelectMany(a => a.Split('\n')).ToHashSet();
+            Assert.All(jobs, j => Assert.Contains(j.Job.Id.ToString("N"), announced));
+            Assert.True(announcements.Count < jobs.Length, $"{jobs.Length} jobs were announced in {announcements.Count} notifications");
+        }
+    }
+
+    [Fact]
+    public async Task Claims_and_finishes_find_their_rows_by_primary_key_however_deep_the_queue_and_stale_the_statistics()
+    {
+        var servers = await TestServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("jobs");
+        await using (await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, $"t{Guid.NewGuid():N}:"))
+        {
+            // The engine host has created the schema.
+        }
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        // Statistics taken when no job was queued or running, then a deep queue: the situation of a busy system
+        // between two autovacuum runs, where a plan by status would read every queued job for every claim.
+        await Execute(connection, """
+            insert into jobs (id, kind, session_id, status, progress, payload, attempts, max_attempts, scheduled_for, created_at, updated_at)
+            select gen_random_uuid(), 'done', 's', 'succeeded', 100, '{}', 1, 3, now(), now(), now() from generate_series(1, 2000) g
+            """);
+        await Execute(connection, "analyze jobs");
+        await Execute(connection, """
+            insert into jobs (id, kind, session_id, status, progress, payload, attempts, max_attempts, scheduled_for, created_at, updated_at)
+            select gen_random_uuid(), 'deep', 's', case when g % 10 = 0 then 'running' else 'queued' end, 0, '{}', 1, 3, now(), now(), now()
+            from generate_series(1, 20000) g
+            """);
+        var ids = new List<Guid>();
+        await using (var select = new NpgsqlCommand("select id from jobs where kind = 'deep' order by random() limit 50", connection))
+        await using (var reader = await select.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+
+        var claim = await ExplainAsync(connection, JobStore.ClaimSql,
+            Array("id", NpgsqlDbType.Uuid, ids),
+            Array("queued", NpgsqlDbType.Text, ids.Select(_ => JobStatus.Queued)),
+            Array("running", NpgsqlDbType.Text, ids.Select(_ => (string?)null)));
+        var finish = await ExplainAsync(connection, JobStore.FinishSql,
+            Array("id", NpgsqlDbType.Uuid, ids),
+            Array("running", NpgsqlDbType.Text, ids.Select(_ => JobStatus.Running)),
+            Array("attempt", NpgsqlDbType.Integer, ids.Select(_ => 1)),
+            Array("status", NpgsqlDbType.Text, ids.Select(_ => JobStatus.Succeeded)),
+            Array("result", NpgsqlDbType.Text, ids.Select(_ => (string?)null)),
+            Array("error", NpgsqlDbType.Text, ids.Select(_ => (string?)null)),
+            Array("error_code", NpgsqlDbType.Text, ids.Select(_ => (string?)null)),
+            Array("delay", NpgsqlDbType.Double, ids.Select(_ => 0.0)));
+        foreach (var plan in new[] { claim, finish })
+        {
+            Assert.True(plan.Contains("Index Cond: (id = u.id)"), plan);
+            Assert.DoesNotContain("Seq Scan on jobs", plan);
+            Assert.DoesNotContain("status", plan.Split('\n').Where(line => line.Contains("Index Scan using")).Single(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
+    {
+        await using var command = new NpgsqlCommand("explain " + sql, connection);
+        command.Parameters.AddRange(parameters);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return string.Join('\n', lines);
+    }
+
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
+}

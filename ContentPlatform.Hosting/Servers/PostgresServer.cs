@@ -24,8 +24,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public PostgresServerOptions Options { get; }
     public ChildProcess Process => _process;
-    public string ConnectionString =>
-        $"Host=127.0.0.1;Port={Options.Port};Username=postgres;Password={Options.Password}";
+    public string ConnectionString => ConnectionStringFor(Options.Port, Options.Password);
+
+    // The form Aspire's PostgreSQL integration produces for a server; a database appends ";Database={name}".
+    public static string ConnectionStringFor(int port, string password) =>
+        $"Host=127.0.0.1;Port={port};Username=postgres;Password={password}";
 
     public string ConnectionStringFor(string database) => $"{ConnectionString};Database={database}";
 
@@ -68,9 +71,12 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
-    public async Task CreateDatabaseIfMissingAsync(string database, CancellationToken cancellationToken)
+    public Task CreateDatabaseIfMissingAsync(string database, CancellationToken cancellationToken) =>
+        CreateDatabaseIfMissingAsync(ConnectionString, database, cancellationToken);
+
+    public static async Task CreateDatabaseIfMissingAsync(string serverConnectionString, string database, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);

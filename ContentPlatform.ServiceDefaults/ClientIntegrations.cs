@@ -15,7 +15,10 @@ public static class ClientIntegrations
     // not after the client's own, much longer, timeouts.
     private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
 
-    public static void AddNpgsqlDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+    public static void AddNpgsqlDbContext<TContext>(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
         where TContext : DbContext
     {
         var connectionString = RequiredConnectionString(builder.Configuration, connectionName);
@@ -25,8 +28,11 @@ public static class ClientIntegrations
         var dataSource = dataSourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
 
-        builder.Services.AddDbContextPool<TContext>(options => options.UseNpgsql(dataSource, npgsql =>
-            npgsql.EnableRetryOnFailure()));
+        builder.Services.AddDbContextPool<TContext>(options =>
+        {
+            options.UseNpgsql(dataSource, npgsql => npgsql.EnableRetryOnFailure());
+            configureDbContextOptions?.Invoke(options);
+        });
 
         builder.Services.AddHealthChecks().AddNpgSql(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),

@@ -35,7 +35,16 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public Task StopAsync(CancellationToken cancellationToken = default) => _host.StopAsync(cancellationToken);
 
-    public Task RunAsync(CancellationToken cancellationToken = default) => _host.RunAsync(cancellationToken);
+    // Until Ctrl+C or SIGTERM; the exit code is 1 when a resource could not be started.
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        var notifications = ResourceNotifications;
+        await _host.RunAsync(cancellationToken);
+        if (notifications.GetSnapshots().Any(s => s.State == ResourceState.Failed))
+        {
+            Environment.ExitCode = 1;
+        }
+    }
 
     public void Run() => RunAsync().GetAwaiter().GetResult();
 

@@ -115,7 +115,6 @@ internal sealed class Orchestrator(
             {
                 _logger.LogCritical(ex, "{Resource} failed to start", runner.Resource.Name);
             }
-            Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
     }

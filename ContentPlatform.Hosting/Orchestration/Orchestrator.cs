@@ -106,7 +106,7 @@ internal sealed class Orchestrator(
         catch (Exception ex)
         {
             runner.Fail(ex.Message);
-            if (ex is DistributedApplicationException or MissingServerBinaryException)
+            if (ex is DistributedApplicationException or ServerSetupException)
             {
                 // Something the user can fix: the message says how; a stack trace would only hide it.
                 Console.Error.WriteLine(ex.Message);

@@ -92,7 +92,7 @@ internal sealed class ProjectReplica
             await process.StopAsync(StopGrace);
         }
         await _loop;
-        Instance.Update(s => s with { State = ResourceState.Stopped, Health = HealthStatus.Unknown });
+        Instance.Update(InstanceState.Stopped);
     }
 
     private async Task RunAsync()

@@ -58,6 +58,11 @@ internal sealed class InstanceState(ResourceNotificationService notifications, R
         }
     }
 
+    // A failure stays visible after the stop it caused.
+    public static ResourceSnapshot Stopped(ResourceSnapshot snapshot) => snapshot.State == ResourceState.Failed
+        ? snapshot
+        : snapshot with { State = ResourceState.Stopped, Health = HealthStatus.Unknown };
+
     public void Update(Func<ResourceSnapshot, ResourceSnapshot> change)
     {
         lock (_gate)
@@ -117,7 +122,7 @@ internal abstract class SingleInstanceRunner : ResourceRunner
             Instance.Update(s => s with { State = ResourceState.Stopping });
             await StopCoreAsync();
         }
-        Instance.Update(s => s with { State = ResourceState.Stopped, Health = HealthStatus.Unknown });
+        Instance.Update(InstanceState.Stopped);
     }
 
     public override void Fail(string error) =>

@@ -40,6 +40,10 @@ public sealed class PostgresServer : IAsyncDisposable
         var runAs = Environment.IsPrivilegedProcess ? ServiceUser : null;
 
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        if (runAs is not null)
+        {
+            EnsureReachableByOtherUsers(dataDirectory);
+        }
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
             await InitializeClusterAsync(bin, dataDirectory, options.Password, runAs, onOutput, cancellationToken);
@@ -111,6 +115,23 @@ public sealed class PostgresServer : IAsyncDisposable
             catch (NpgsqlException)
             {
                 await Task.Delay(100, timeout.Token);
+            }
+        }
+    }
+
+    // As root, the server runs as the postgres user, who must be able to walk down to the data directory
+    // (a clone under /root, for example, is out of its reach).
+    private static void EnsureReachableByOtherUsers(string dataDirectory)
+    {
+        for (var directory = Path.GetDirectoryName(dataDirectory); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Directory.Exists(directory) && !OperatingSystem.IsWindows()
+                && (File.GetUnixFileMode(directory) & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new ServerSetupException(
+                    $"PostgreSQL refuses to run as root, so it runs as the `{ServiceUser}` user, who cannot reach {dataDirectory}: " +
+                    $"{directory} is closed to other users. Keep the state somewhere it can reach, e.g. AppHost__StateDirectory=/var/tmp/contentplatform, " +
+                    $"or open the folder with `chmod o+x {directory}`.");
             }
         }
     }

@@ -128,6 +128,15 @@ internal abstract class SingleInstanceRunner : ResourceRunner
     public override void Fail(string error) =>
         Instance.Update(s => s with { State = ResourceState.Failed, Health = HealthStatus.Unhealthy, Error = error });
 
+    protected static IReadOnlyList<string> ServerEndpoints(bool isExisting, int port) => isExisting ? [] : [$"tcp://127.0.0.1:{port}"];
+
+    // Checks that a server of ours can have its port; returns the folder its data lives in.
+    protected string PrepareServer(int port)
+    {
+        RunnerContext.EnsurePortFree(port, Resource.Name, Resource.Name);
+        return Path.Combine(Context.Model.StateDirectory, Resource.Name);
+    }
+
     // Starts what we run; returns its process, if it has one.
     protected abstract Task<ChildProcess?> StartCoreAsync(CancellationToken cancellationToken);
 

@@ -6,15 +6,14 @@ using StackExchange.Redis;
 namespace ContentPlatform.Hosting.Orchestration;
 
 internal sealed class PostgresServerRunner(PostgresServerResource postgres, RunnerContext context)
-    : SingleInstanceRunner(postgres, "PostgresServer", postgres.IsExisting, postgres.IsExisting ? [] : [$"tcp://127.0.0.1:{postgres.Port}"], context)
+    : SingleInstanceRunner(postgres, "PostgresServer", postgres.IsExisting, ServerEndpoints(postgres.IsExisting, postgres.Port), context)
 {
     private PostgresServer? _server;
 
     protected override async Task<ChildProcess?> StartCoreAsync(CancellationToken cancellationToken)
     {
-        RunnerContext.EnsurePortFree(postgres.Port, postgres.Name, postgres.Name);
-        var dataDirectory = Path.Combine(Context.Model.StateDirectory, postgres.Name);
-        _server = await PostgresServer.StartAsync(new PostgresServerOptions(dataDirectory, postgres.Port, postgres.Password.Value), Output, cancellationToken);
+        var options = new PostgresServerOptions(PrepareServer(postgres.Port), postgres.Port, postgres.Password.Value);
+        _server = await PostgresServer.StartAsync(options, Output, cancellationToken);
         return _server.Process;
     }
 
@@ -39,16 +38,15 @@ internal sealed class PostgresDatabaseRunner(PostgresDatabaseResource database, 
 }
 
 internal sealed class RedisRunner(RedisResource redis, RunnerContext context)
-    : SingleInstanceRunner(redis, "Redis", redis.IsExisting, redis.IsExisting ? [] : [$"tcp://127.0.0.1:{redis.Port}"], context)
+    : SingleInstanceRunner(redis, "Redis", redis.IsExisting, ServerEndpoints(redis.IsExisting, redis.Port), context)
 {
     private RedisServer? _server;
     private ConnectionMultiplexer? _connection;
 
     protected override async Task<ChildProcess?> StartCoreAsync(CancellationToken cancellationToken)
     {
-        RunnerContext.EnsurePortFree(redis.Port, redis.Name, redis.Name);
-        var dataDirectory = Path.Combine(Context.Model.StateDirectory, redis.Name);
-        _server = await RedisServer.StartAsync(new RedisServerOptions(dataDirectory, redis.Port, redis.Password.Value), Output, cancellationToken);
+        var options = new RedisServerOptions(PrepareServer(redis.Port), redis.Port, redis.Password.Value);
+        _server = await RedisServer.StartAsync(options, Output, cancellationToken);
         return _server.Process;
     }
 

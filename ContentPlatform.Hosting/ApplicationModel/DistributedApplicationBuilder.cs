@@ -116,6 +116,10 @@ public sealed class DistributedApplicationBuilder
         _host.Services.AddSingleton<ResourceNotificationService>();
         _host.Services.AddSingleton(new ResourceLoggerService(_isTesting ? null : new ResourceConsole(model)));
         _host.Services.AddHostedService<Orchestrator>();
+        if (!_isTesting)
+        {
+            _host.Services.AddHostedService<ParentWatchdog>();
+        }
 
         var app = new DistributedApplication(_host.Build(), model);
         BuildInterceptor.Current?.Intercept(app);

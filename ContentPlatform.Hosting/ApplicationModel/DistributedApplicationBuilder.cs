@@ -38,6 +38,20 @@ public sealed class DistributedApplicationBuilder
             ?? Path.Combine(_appHost.ProjectDirectory, "..", ".state"));
         _state = new StateStore(StateDirectory);
         _randomizePorts = Configuration.GetValue<bool>("AppHost:RandomizePorts");
+        if (!_isTesting)
+        {
+            AppDomain.CurrentDomain.UnhandledException += ExitWithMessage;
+        }
+    }
+
+    // A declaration the user must fix (e.g. a missing connection string) ends Program with its message, not a stack trace.
+    private static void ExitWithMessage(object sender, UnhandledExceptionEventArgs e)
+    {
+        if (e.ExceptionObject is DistributedApplicationException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            System.Environment.Exit(1);
+        }
     }
 
     public ConfigurationManager Configuration => _host.Configuration;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 
 namespace ContentPlatform.Hosting.Testing;
 
@@ -20,6 +21,10 @@ public static class DistributedApplicationTestingBuilder
             catch (TargetInvocationException ex) when (ex.InnerException is BuildInterceptedException)
             {
                 // The way Program ends under a test: the application is in the interceptor.
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
             }
         }
         return interceptor.Application

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.Versioning;
 using ContentPlatform.Hosting;
+using ContentPlatform.Hosting.Testing;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using StackExchange.Redis;
@@ -127,6 +128,27 @@ public sealed class AppModelTests
             "--Parameters:jwt-key=a-key-chosen-by-the-user-of-32-chars!");
 
         Assert.Equal("a-key-chosen-by-the-user-of-32-chars!", app.Project("api").GetEnvironmentVariables(0)["Jwt__Key"]);
+    }
+
+    [Fact]
+    public async Task Replicas_cannot_share_a_fixed_port()
+    {
+        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() =>
+            DistributedApplicationTestingBuilder.BuildAsync(AppHostUnderTest.Assembly,
+                $"--AppHost:StateDirectory={AppHostUnderTest.NewStateDirectory()}", "--AppHost:Ports:worker=7000"));
+
+        Assert.Contains("'worker' asks for port 7000 and 2 replicas", error.Message);
+    }
+
+    [Fact]
+    public async Task A_port_given_in_configuration_replaces_the_declared_one()
+    {
+        await using var app = await DistributedApplicationTestingBuilder.BuildAsync(AppHostUnderTest.Assembly,
+            $"--AppHost:StateDirectory={AppHostUnderTest.NewStateDirectory()}", "--AppHost:Ports:api=5999", "--AppHost:Ports:redis=6999");
+
+        Assert.Equal("http://localhost:5999", app.Project("api").HttpEndpoint(0));
+        Assert.Equal(6999, app.Model.Resources.OfType<RedisResource>().Single().Port);
+        Assert.Equal(15432, app.Model.Resources.OfType<PostgresServerResource>().Single().Port);
     }
 
     // What the service's configuration makes of the variables, as its environment-variable provider would.

@@ -30,6 +30,8 @@ internal sealed class StateStore(string directory)
     {
         Directory.CreateDirectory(directory);
         var temporary = ParametersFile + ".tmp";
+        // The mode below applies only to a file being created, never to one left behind.
+        File.Delete(temporary);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

@@ -1,4 +1,5 @@
 using ContentPlatform.Api.Extensions;
+using ContentPlatform.Api.Images;
 using ContentPlatform.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
 
 app.MapDefaultEndpoints();
+app.MapImagesApiV1();
 
 app.Run();
 

@@ -10,4 +10,6 @@ public static class Limits
     public const int Body = 200_000;
     public const int Prompt = 2_000;
     public const int SessionId = 128;
+    public const int Url = 2_048;
+    public const int Description = 5_000;
 }

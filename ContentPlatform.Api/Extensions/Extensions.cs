@@ -8,5 +8,6 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
         builder.AddRedisClient("redis");
+        builder.AddJobQueue();
     }
 }

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using ContentPlatform.Data.Entities;
+using StackExchange.Redis;
+
+namespace ContentPlatform.Jobs;
+
+// Reads job events on any Api replica: a job's event stream from the start or after a Last-Event-ID,
+// and live terminal events of a user's jobs.
+public sealed partial class JobEvents
+{
+    // A safety net for lost notifications; readers are normally woken by pub/sub at once.
+    private static readonly TimeSpan QuietCheck = TimeSpan.FromSeconds(5);
+    private const int Page = 100;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly JobKeys _keys;
+    private readonly JobStore _store;
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<SemaphoreSlim, byte>> _jobWatchers = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<JobEvent>, byte>> _userWatchers = new();
+    private readonly Lock _subscribeLock = new();
+    private Task? _subscribed;
+
+    internal JobEvents(IConnectionMultiplexer redis, JobKeys keys, JobStore store)
+    {
+        _redis = redis;
+        _keys = keys;
+        _store = store;
+    }
+
+    public async IAsyncEnumerable<JobEvent> ReadAsync(Guid jobId, string? afterEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureSubscribedAsync();
+        var signal = new SemaphoreSlim(0, 1);
+        var watchers = _jobWatchers.GetOrAdd(jobId, _ => new());
+        watchers[signal] = 0;
+        try
+        {
+            var after = afterEventId is not null && StreamId().IsMatch(afterEventId) ? afterEventId : null;
+            var checkedStore = false;
+            while (true)
+            {
+                var entries = await _redis.GetDatabase().StreamRangeAsync(
+                    _keys.Events(jobId), after is null ? "-" : "(" + after, "+", Page);
+                foreach (var entry in entries)
+                {
+                    var jobEvent = new JobEvent(entry.Id!, jobId, entry["type"]!, Parse(entry["data"]!));
+                    yield return jobEvent;
+                    if (jobEvent.IsTerminal)
+                    {
+                        yield break;
+                    }
+                    after = entry.Id;
+                }
+                if (entries.Length == Page)
+                {
+                    continue;
+                }
+                // Nothing new. Before waiting (first time) and after a quiet spell, look at the row: the job
+                // may have ended while its events expired or were lost with Redis' data.
+                if (!checkedStore || !await signal.WaitAsync(QuietCheck, cancellationToken))
+                {
+                    checkedStore = true;
+                    var job = await _store.GetAsync(jobId, cancellationToken);
+                    if (job is null)
+                    {
+                        yield break;
+                    }
+                    if (job.Status is JobStatus.Succeeded or JobStatus.Failed)
+                    {
+                        var again = await _redis.GetDatabase().StreamRangeAsync(
+                            _keys.Events(jobId), after is null ? "-" : "(" + after, "+", 1);
+                        if (again.Length == 0)
+                        {
+                            yield return FromRow(job);
+                            yield break;
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            watchers.TryRemove(signal, out _);
+            signal.Dispose();
+        }
+    }
+
+    // Terminal events of the user's jobs from now on, for as long as the caller listens.
+    public async IAsyncEnumerable<JobEvent> SubscribeUserAsync(Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureSubscribedAsync();
+        var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var watchers = _userWatchers.GetOrAdd(userId, _ => new());
+        watchers[channel] = 0;
+        try
+        {
+            await foreach (var jobEvent in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return jobEvent;
+            }
+        }
+        finally
+        {
+            watchers.TryRemove(channel, out _);
+        }
+    }
+
+    // Subscribes once per process; a failed attempt (Redis down) is tried again by the next reader.
+    private Task EnsureSubscribedAsync()
+    {
+        lock (_subscribeLock)
+        {
+            if (_subscribed is null || _subscribed.IsFaulted || _subscribed.IsCanceled)
+            {
+                _subscribed = SubscribeAsync();
+            }
+            return _subscribed;
+        }
+    }
+
+    private async Task SubscribeAsync()
+    {
+        var subscriber = _redis.GetSubscriber();
+        await subscriber.SubscribeAsync(_keys.JobEventsChannel, (_, message) =>
+        {
+            if (Guid.TryParseExact(message.ToString(), "N", out var jobId) && _jobWatchers.TryGetValue(jobId, out var watchers))
+            {
+                foreach (var signal in watchers.Keys)
+                {
+                    Wake(signal);
+                }
+            }
+        });
+        await subscriber.SubscribeAsync(_keys.UserEventsChannel, (_, message) =>
+        {
+            // "eventId\njobId\ntype\ndata" (JobScripts.Event); the user id is inside data.
+            var parts = message.ToString().Split('\n', 4);
+            if (parts.Length != 4 || !Guid.TryParseExact(parts[1], "N", out var jobId))
+            {
+                return;
+            }
+            var data = Parse(parts[3]);
+            if (!data.TryGetProperty("userId", out var user) || !user.TryGetGuid(out var userId)
+                || !_userWatchers.TryGetValue(userId, out var watchers))
+            {
+                return;
+            }
+            var jobEvent = new JobEvent(parts[0], jobId, parts[2], data);
+            foreach (var channel in watchers.Keys)
+            {
+                channel.Writer.TryWrite(jobEvent);
+            }
+        });
+    }
+
+    private static void Wake(SemaphoreSlim signal)
+    {
+        try
+        {
+            if (signal.CurrentCount == 0)
+            {
+                signal.Release();
+            }
+        }
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Already signalled, or its reader just left.
+        }
+    }
+
+    private static JobEvent FromRow(Job job)
+    {
+        var completedAt = job.CompletedAt ?? job.UpdatedAt;
+        var id = $"{new DateTimeOffset(completedAt, TimeSpan.Zero).ToUnixTimeMilliseconds()}-0";
+        var type = job.Status == JobStatus.Succeeded ? JobEventTypes.Succeeded : JobEventTypes.Failed;
+        return new JobEvent(id, job.Id, type, Parse(JobEventPublisher.TerminalData(job)));
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    [GeneratedRegex(@"^\d{1,20}-\d{1,20}$")]
+    private static partial Regex StreamId();
+}

@@ -1,0 +1,182 @@
+using StackExchange.Redis;
+
+namespace ContentPlatform.Jobs;
+
+// The whole Redis protocol of the job engine: keys, channels, message fields and scripts.
+// README "Job engine" documents the same list; keep them in step.
+internal sealed class JobKeys(string prefix)
+{
+    public const string ConsumerGroup = "workers";
+
+    public string Prefix { get; } = prefix;
+
+    // Stream of ready jobs of one kind, read by the consumer group "workers".
+    public RedisKey Stream(string kind) => $"{Prefix}stream:{kind}";
+
+    // Sorted set of delayed jobs of one kind; score = due time in Unix milliseconds, member = DelayedMember.
+    public RedisKey Delayed(string kind) => $"{Prefix}delayed:{kind}";
+
+    // Messages delivered more than MaxDeliveries times, with the reason they were set aside.
+    public RedisKey DeadLetter => $"{Prefix}dead-letter";
+
+    // One job's events (progress, then one terminal event), capped and expiring after the job ends.
+    public RedisKey Events(Guid jobId) => $"{Prefix}events:{jobId:N}";
+
+    // Present while Redis still holds everything published since the reconciler last looked;
+    // its absence means Redis lost its data and queued jobs must be published again.
+    public RedisKey Sentinel => $"{Prefix}sentinel";
+
+    // Pub/sub: a job kind has work (wakes idle Workers).
+    public RedisChannel WakeChannel => RedisChannel.Literal($"{Prefix}wake");
+
+    // Pub/sub: a job id whose running handler must stop.
+    public RedisChannel CancelChannel => RedisChannel.Literal($"{Prefix}cancel");
+
+    // Pub/sub: a job id that has a new event in its stream.
+    public RedisChannel JobEventsChannel => RedisChannel.Literal($"{Prefix}job-events");
+
+    // Pub/sub: terminal events of jobs owned by a user, as "eventId\njobId\ntype\ndata".
+    public RedisChannel UserEventsChannel => RedisChannel.Literal($"{Prefix}user-events");
+}
+
+// Fields of a job stream message. Redis carries only the id and the trace context; the row holds the rest.
+internal static class JobMessage
+{
+    public const string Id = "id";
+    public const string TraceParent = "traceparent";
+    public const string TraceState = "tracestate";
+
+    public static NameValueEntry[] Fields(Guid jobId, string? traceParent, string? traceState) =>
+    [
+        new(Id, jobId.ToString("N")),
+        new(TraceParent, traceParent ?? ""),
+        new(TraceState, traceState ?? ""),
+    ];
+
+    // A delayed job is kept as one sorted-set member carrying the same fields: "id|traceparent|tracestate".
+    public static string DelayedMember(Guid jobId, string? traceParent, string? traceState) =>
+        $"{jobId:N}|{traceParent}|{traceState}";
+}
+
+internal static class JobScripts
+{
+    // Enqueue a ready job. KEYS: stream. ARGV: wake channel, kind, id, traceparent, tracestate.
+    public const string Enqueue = """
+        local entry = redis.call('XADD', KEYS[1], '*', 'id', ARGV[3], 'traceparent', ARGV[4], 'tracestate', ARGV[5])
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
+        return entry
+        """;
+
+    // Enqueue a delayed job. KEYS: delayed set. ARGV: wake channel, kind, due (ms), member.
+    public const string Schedule = """
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
+        return 1
+        """;
+
+    // One poll of a Worker, atomic: for each kind, move due delayed jobs to the stream, then read new
+    // messages for this consumer, up to COUNT in total across kinds, starting at a rotating kind for fairness.
+    // A stream or group that vanished (Redis restarted empty, FLUSHALL) is recreated from id 0, so
+    // messages published before the group existed are read too.
+    // KEYS: stream1, delayed1, stream2, delayed2, ... ARGV: group, consumer, count, now (ms), first kind index (0-based).
+    // Returns { next due time in ms or -1, { kind index, entry id, field, value, ... }, ... }.
+    public const string Fetch = """
+        local group, consumer, remaining, now = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+        local kinds = #KEYS / 2
+        local nextDue = -1
+        for k = 0, kinds - 1 do
+          local stream, delayed = KEYS[2 * k + 1], KEYS[2 * k + 2]
+          local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 500)
+          for _, member in ipairs(due) do
+            local id, tp, ts = string.match(member, '^([^|]*)|([^|]*)|(.*)$')
+            if id then
+              redis.call('XADD', stream, '*', 'id', id, 'traceparent', tp, 'tracestate', ts)
+            end
+            redis.call('ZREM', delayed, member)
+          end
+          local first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+          if first[2] then
+            local score = tonumber(first[2])
+            if nextDue < 0 or score < nextDue then nextDue = score end
+          end
+        end
+        local out = { tostring(nextDue) }
+        local start = tonumber(ARGV[5]) % kinds
+        for i = 0, kinds - 1 do
+          if remaining <= 0 then break end
+          local k = (start + i) % kinds
+          local stream = KEYS[2 * k + 1]
+          local read = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', remaining, 'STREAMS', stream, '>')
+          if type(read) == 'table' and read.err then
+            redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+            read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', remaining, 'STREAMS', stream, '>')
+          end
+          if read then
+            for _, entry in ipairs(read[1][2]) do
+              local item = { tostring(k), entry[1] }
+              for _, v in ipairs(entry[2]) do table.insert(item, v) end
+              table.insert(out, item)
+              remaining = remaining - 1
+            end
+          end
+        end
+        return out
+        """;
+
+    // Take over messages idle longer than the visibility timeout (their Worker died), with their delivery counts.
+    // KEYS: stream. ARGV: group, consumer, min idle (ms), count. Returns { { entry id, deliveries, field, value, ... }, ... }.
+    public const string Reclaim = """
+        local ok, claimed = pcall(redis.call, 'XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+        if not ok then return {} end
+        local out = {}
+        for _, entry in ipairs(claimed[2]) do
+          if entry and entry[2] then
+            local pending = redis.call('XPENDING', KEYS[1], ARGV[1], entry[1], entry[1], 1)
+            local item = { entry[1], tostring(pending[1] and pending[1][4] or 1) }
+            for _, v in ipairs(entry[2]) do table.insert(item, v) end
+            table.insert(out, item)
+          end
+        end
+        return out
+        """;
+
+    // Renew this consumer's hold on the messages it is running (resets their idle time without counting a
+    // delivery). A message now owned by another consumer is not taken back: its id is returned as lost.
+    // KEYS: stream. ARGV: group, consumer, entry ids... Returns the lost entry ids.
+    public const string Renew = """
+        local lost = {}
+        for i = 3, #ARGV do
+          local ok, pending = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+          if ok and pending[1] then
+            if pending[1][2] == ARGV[2] then
+              redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+            else
+              table.insert(lost, ARGV[i])
+            end
+          end
+        end
+        return lost
+        """;
+
+    // Set a poison message aside. KEYS: stream, dead-letter stream. ARGV: group, entry id, field, value, ...
+    public const string DeadLetter = """
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', unpack(ARGV, 3))
+        redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('XDEL', KEYS[1], ARGV[2])
+        return 1
+        """;
+
+    // Append one job event and notify readers. KEYS: event stream.
+    // ARGV: max length, retention (s, 0 = not terminal), job channel, user channel, job id, type, data, user id or "".
+    public const string Event = """
+        local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[6], 'data', ARGV[7])
+        if ARGV[2] ~= '0' then
+          redis.call('EXPIRE', KEYS[1], ARGV[2])
+          if ARGV[8] ~= '' then
+            redis.call('PUBLISH', ARGV[4], entry .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[7])
+          end
+        end
+        redis.call('PUBLISH', ARGV[3], ARGV[5])
+        return entry
+        """;
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ContentPlatform.Jobs;
+
+// At start and every Jobs:ReconcileInterval: when Redis no longer holds the sentinel key (it restarted
+// empty, or was flushed), every job still queued in PostgreSQL is published again — ready ones to their
+// stream, delayed ones to their delayed set at their time. Whoever sets the sentinel back does the work.
+// A job published twice runs once: the second message finds its row no longer queued.
+internal sealed partial class JobReconciler(
+    IConnectionMultiplexer redis, JobKeys keys, JobStore store, IOptions<JobsOptions> options, ILogger<JobReconciler> logger)
+    : BackgroundService
+{
+    private const int Page = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval);
+        do
+        {
+            try
+            {
+                await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    internal async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        if (!await db.StringSetAsync(keys.Sentinel, DateTimeOffset.UtcNow.ToString("O"), when: When.NotExists))
+        {
+            return 0;
+        }
+        var published = 0;
+        var after = Guid.Empty;
+        while (true)
+        {
+            var jobs = await store.ListQueuedAsync(after, Page, cancellationToken);
+            if (jobs.Count == 0)
+            {
+                break;
+            }
+            var now = DateTime.UtcNow;
+            await Task.WhenAll(jobs.Select<Data.Entities.Job, Task>(job => job.ScheduledFor > now
+                ? db.SortedSetAddAsync(keys.Delayed(job.Kind), JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState),
+                    new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds())
+                : db.StreamAddAsync(keys.Stream(job.Kind), JobMessage.Fields(job.Id, job.TraceParent, job.TraceState))));
+            published += jobs.Count;
+            after = jobs[^1].Id;
+        }
+        await db.PublishAsync(keys.WakeChannel, "*");
+        if (published > 0)
+        {
+            LogRepublished(published);
+        }
+        return published;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Redis had lost the job queue's data: published {Count} queued jobs again")]
+    private partial void LogRepublished(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Job reconciliation failed; trying again at the next interval")]
+    private partial void LogFailed(Exception ex);
+}

@@ -1,0 +1,258 @@
+using ContentPlatform.Data.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ContentPlatform.Jobs;
+
+internal sealed record NewJob(
+    Guid Id, string Kind, Guid? UserId, string? SessionId, Guid? SubjectId, string Payload,
+    int MaxAttempts, TimeSpan Delay, string? TraceParent, string? TraceState);
+
+internal sealed record ClaimRequest(Guid JobId, bool Reclaimed);
+
+// Status is succeeded, failed, or queued (an automatic retry, due after RetryDelay).
+internal sealed record JobOutcome(Guid JobId, int Attempt, string Status, string? Result, string? Error, string? ErrorCode, TimeSpan RetryDelay);
+
+internal sealed record ProgressWrite(Guid JobId, int Attempt, JobProgress Progress);
+
+// The jobs table through plain Npgsql: every batch is one statement (one commit) over unnest()ed arrays,
+// and every status change is guarded by the status (and attempt) it expects, so concurrent Workers,
+// cancels and retries cannot overwrite each other.
+internal sealed class JobStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "j.id, j.kind, j.user_id, j.session_id, j.status, j.progress, j.current_step, j.phase, j.estimated_time_remaining, " +
+        "j.strategy_index, j.strategy_total, j.strategy_id, j.subject_id, j.payload, j.result, j.error, j.error_code, " +
+        "j.attempts, j.max_attempts, j.scheduled_for, j.created_at, j.updated_at, j.started_at, j.completed_at, " +
+        "j.trace_parent, j.trace_state";
+
+    // Rows whose subject already has an active job of the kind are skipped (null), atomically, by the unique partial index.
+    public async Task<IReadOnlyList<Job?>> InsertAsync(IReadOnlyList<NewJob> jobs)
+    {
+        const string sql = $"""
+            insert into jobs as j (id, kind, user_id, session_id, status, progress, subject_id, payload, attempts, max_attempts,
+                                   scheduled_for, created_at, updated_at, trace_parent, trace_state)
+            select u.id, u.kind, u.user_id, u.session_id, 'queued', 0, u.subject_id, u.payload::jsonb, 0, u.max_attempts,
+                   now() + make_interval(secs => u.delay), now(), now(), u.trace_parent, u.trace_state
+            from unnest(@id, @kind, @user_id, @session_id, @subject_id, @payload, @max_attempts, @delay, @trace_parent, @trace_state)
+                 as u(id, kind, user_id, session_id, subject_id, payload, max_attempts, delay, trace_parent, trace_state)
+            on conflict (kind, subject_id) where subject_id is not null and status in ('queued', 'running') do nothing
+            returning {Columns}
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, jobs.Select(j => j.Id)));
+        command.Parameters.Add(Array("kind", NpgsqlDbType.Text, jobs.Select(j => j.Kind)));
+        command.Parameters.Add(Array("user_id", NpgsqlDbType.Uuid, jobs.Select(j => j.UserId)));
+        command.Parameters.Add(Array("session_id", NpgsqlDbType.Text, jobs.Select(j => j.SessionId)));
+        command.Parameters.Add(Array("subject_id", NpgsqlDbType.Uuid, jobs.Select(j => j.SubjectId)));
+        command.Parameters.Add(Array("payload", NpgsqlDbType.Text, jobs.Select(j => j.Payload)));
+        command.Parameters.Add(Array("max_attempts", NpgsqlDbType.Integer, jobs.Select(j => j.MaxAttempts)));
+        command.Parameters.Add(Array("delay", NpgsqlDbType.Double, jobs.Select(j => j.Delay.TotalSeconds)));
+        command.Parameters.Add(Array("trace_parent", NpgsqlDbType.Text, jobs.Select(j => j.TraceParent)));
+        command.Parameters.Add(Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)));
+        var inserted = await ReadJobsAsync(command);
+        return jobs.Select(j => inserted.GetValueOrDefault(j.Id)).ToList();
+    }
+
+    public async Task<Job?> FindActiveAsync(string kind, Guid subjectId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = @subject and j.status in ('queued', 'running')");
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("subject", subjectId);
+        return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
+    }
+
+    public async Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from jobs j where j.id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, Job>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from jobs j where j.id = any(@ids)");
+        command.Parameters.Add(Array("ids", NpgsqlDbType.Uuid, ids));
+        return await ReadJobsAsync(command, cancellationToken);
+    }
+
+    // Removes a row whose message could not be published, unless a Worker already has it.
+    public async Task DeleteQueuedAsync(Guid id)
+    {
+        await using var command = dataSource.CreateCommand("delete from jobs where id = @id and status = 'queued'");
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // queued (and due) → running; a message taken over from a dead Worker may also restart a running job.
+    public async Task<IReadOnlyList<Job?>> ClaimAsync(IReadOnlyList<ClaimRequest> claims)
+    {
+        const string sql = $"""
+            update jobs j set status = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
+                              error = null, error_code = null
+            from unnest(@id, @reclaimed) as u(id, reclaimed)
+            where j.id = u.id
+              and ((j.status = 'queued' and j.scheduled_for <= now()) or (u.reclaimed and j.status = 'running'))
+            returning {Columns}
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)));
+        command.Parameters.Add(Array("reclaimed", NpgsqlDbType.Boolean, claims.Select(c => c.Reclaimed)));
+        var claimed = await ReadJobsAsync(command);
+        // Two messages for one job (e.g. republished by the reconciler) claim it once: the first one wins.
+        return claims.Select(c => claimed.Remove(c.JobId, out var job) ? job : null).ToList();
+    }
+
+    // running (at this attempt) → succeeded | failed | queued for a retry; returns the rows written.
+    public async Task<IReadOnlyList<Job?>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
+    {
+        const string sql = $"""
+            update jobs j set status = u.status, result = u.result::jsonb, error = u.error, error_code = u.error_code,
+                              progress = case when u.status = 'succeeded' then 100 else j.progress end,
+                              completed_at = case when u.status = 'queued' then null else now() end,
+                              scheduled_for = case when u.status = 'queued' then now() + make_interval(secs => u.delay) else j.scheduled_for end,
+                              updated_at = now()
+            from unnest(@id, @attempt, @status, @result, @error, @error_code, @delay)
+                 as u(id, attempt, status, result, error, error_code, delay)
+            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
+            returning {Columns}
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)));
+        command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)));
+        command.Parameters.Add(Array("status", NpgsqlDbType.Text, outcomes.Select(o => o.Status)));
+        command.Parameters.Add(Array("result", NpgsqlDbType.Text, outcomes.Select(o => o.Result)));
+        command.Parameters.Add(Array("error", NpgsqlDbType.Text, outcomes.Select(o => o.Error)));
+        command.Parameters.Add(Array("error_code", NpgsqlDbType.Text, outcomes.Select(o => o.ErrorCode)));
+        command.Parameters.Add(Array("delay", NpgsqlDbType.Double, outcomes.Select(o => o.RetryDelay.TotalSeconds)));
+        var written = await ReadJobsAsync(command);
+        return outcomes.Select(o => written.Remove(o.JobId, out var job) ? job : null).ToList();
+    }
+
+    public async Task<IReadOnlyList<bool>> WriteProgressAsync(IReadOnlyList<ProgressWrite> writes)
+    {
+        const string sql = """
+            update jobs j set progress = u.progress, current_step = u.current_step, phase = u.phase,
+                              estimated_time_remaining = u.eta, strategy_index = u.strategy_index,
+                              strategy_total = u.strategy_total, strategy_id = u.strategy_id, updated_at = now()
+            from unnest(@id, @attempt, @progress, @current_step, @phase, @eta, @strategy_index, @strategy_total, @strategy_id)
+                 as u(id, attempt, progress, current_step, phase, eta, strategy_index, strategy_total, strategy_id)
+            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, writes.Select(w => w.JobId)));
+        command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, writes.Select(w => w.Attempt)));
+        command.Parameters.Add(Array("progress", NpgsqlDbType.Integer, writes.Select(w => w.Progress.Progress)));
+        command.Parameters.Add(Array("current_step", NpgsqlDbType.Text, writes.Select(w => w.Progress.CurrentStep)));
+        command.Parameters.Add(Array("phase", NpgsqlDbType.Text, writes.Select(w => w.Progress.Phase)));
+        command.Parameters.Add(Array("eta", NpgsqlDbType.Integer, writes.Select(w => w.Progress.EstimatedTimeRemaining)));
+        command.Parameters.Add(Array("strategy_index", NpgsqlDbType.Integer, writes.Select(w => w.Progress.StrategyIndex)));
+        command.Parameters.Add(Array("strategy_total", NpgsqlDbType.Integer, writes.Select(w => w.Progress.StrategyTotal)));
+        command.Parameters.Add(Array("strategy_id", NpgsqlDbType.Text, writes.Select(w => w.Progress.StrategyId)));
+        await command.ExecuteNonQueryAsync();
+        return writes.Select(_ => true).ToList();
+    }
+
+    // queued or running → failed (cancelled, poison). A running job's Worker then finds its row no longer running.
+    public async Task<Job?> FailUnfinishedAsync(Guid id, string error, string errorCode, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            update jobs j set status = 'failed', error = @error, error_code = @error_code, completed_at = now(), updated_at = now()
+            where j.id = @id and j.status in ('queued', 'running')
+            returning {Columns}
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("error", error);
+        command.Parameters.AddWithValue("error_code", errorCode);
+        return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
+    }
+
+    // failed → queued, same id, with a fresh budget of attempts (the count itself keeps growing, so a
+    // Worker still holding an earlier attempt can never write over the new run).
+    public async Task<Job?> RequeueFailedAsync(Guid id, int maxAttempts, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            update jobs j set status = 'queued', max_attempts = j.attempts + @max_attempts, progress = 0, current_step = null,
+                              phase = null, estimated_time_remaining = null, result = null, error = null, error_code = null,
+                              scheduled_for = now(), started_at = null, completed_at = null, updated_at = now()
+            where j.id = @id and j.status = 'failed'
+            returning {Columns}
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("max_attempts", maxAttempts);
+        return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
+    }
+
+    // Undoes RequeueFailedAsync when the message could not be published.
+    public async Task RestoreFailedAsync(Job before)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update jobs set status = 'failed', max_attempts = @max_attempts, progress = @progress, result = @result::jsonb,
+                            error = @error, error_code = @error_code, started_at = @started_at, completed_at = @completed_at
+            where id = @id and status = 'queued'
+            """);
+        command.Parameters.AddWithValue("id", before.Id);
+        command.Parameters.AddWithValue("max_attempts", before.MaxAttempts);
+        command.Parameters.AddWithValue("progress", before.Progress);
+        command.Parameters.Add(new NpgsqlParameter("result", NpgsqlDbType.Text) { Value = (object?)before.Result ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)before.Error ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("error_code", NpgsqlDbType.Text) { Value = (object?)before.ErrorCode ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("started_at", NpgsqlDbType.TimestampTz) { Value = (object?)before.StartedAt ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("completed_at", NpgsqlDbType.TimestampTz) { Value = (object?)before.CompletedAt ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // Queued jobs in id order, a page at a time (the reconciler republishes them).
+    public async Task<IReadOnlyList<Job>> ListQueuedAsync(Guid after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select {Columns} from jobs j where j.status = 'queued' and j.id > @after order by j.id limit @limit");
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", limit);
+        return (await ReadJobsAsync(command, cancellationToken)).Values.OrderBy(j => j.Id).ToList();
+    }
+
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
+
+    private static async Task<Dictionary<Guid, Job>> ReadJobsAsync(NpgsqlCommand command, CancellationToken cancellationToken = default)
+    {
+        var jobs = new Dictionary<Guid, Job>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var job = new Job
+            {
+                Id = reader.GetGuid(0),
+                Kind = reader.GetString(1),
+                UserId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                SessionId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Status = reader.GetString(4),
+                Progress = reader.GetInt32(5),
+                CurrentStep = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Phase = reader.IsDBNull(7) ? null : reader.GetString(7),
+                EstimatedTimeRemaining = reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                StrategyIndex = reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                StrategyTotal = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+                StrategyId = reader.IsDBNull(11) ? null : reader.GetString(11),
+                SubjectId = reader.IsDBNull(12) ? null : reader.GetGuid(12),
+                Payload = reader.GetString(13),
+                Result = reader.IsDBNull(14) ? null : reader.GetString(14),
+                Error = reader.IsDBNull(15) ? null : reader.GetString(15),
+                ErrorCode = reader.IsDBNull(16) ? null : reader.GetString(16),
+                Attempts = reader.GetInt32(17),
+                MaxAttempts = reader.GetInt32(18),
+                ScheduledFor = reader.GetDateTime(19),
+                CreatedAt = reader.GetDateTime(20),
+                UpdatedAt = reader.GetDateTime(21),
+                StartedAt = reader.IsDBNull(22) ? null : reader.GetDateTime(22),
+                CompletedAt = reader.IsDBNull(23) ? null : reader.GetDateTime(23),
+                TraceParent = reader.IsDBNull(24) ? null : reader.GetString(24),
+                TraceState = reader.IsDBNull(25) ? null : reader.GetString(25),
+            };
+            jobs[job.Id] = job;
+        }
+        return jobs;
+    }
+}

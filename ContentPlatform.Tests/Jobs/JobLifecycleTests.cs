@@ -1,0 +1,185 @@
+using System.Text.Json;
+using ContentPlatform.Data.Entities;
+using ContentPlatform.Jobs;
+using ContentPlatform.Jobs.Diagnostics;
+using ContentPlatform.Tests.Infrastructure;
+
+namespace ContentPlatform.Tests.Jobs;
+
+public sealed class JobLifecycleTests : IAsyncLifetime
+{
+    private JobEngineHost _engine = null!;
+
+    public async Task InitializeAsync()
+    {
+        var servers = await TestServers.GetAsync();
+        _engine = await JobEngineHost.StartAsync(
+            await servers.CreateDatabaseAsync("jobs"), servers.Redis.ConnectionString, $"t{Guid.NewGuid():N}:",
+            worker => worker.AddDiagnosticHandlers()
+                .AddHandler<FlakyHandler>(FlakyHandler.Kind)
+                .AddHandler<PermanentFailureHandler>(PermanentFailureHandler.Kind)
+                .AddHandler<BlockingHandler>(BlockingHandler.Kind),
+            new Dictionary<string, string?> { ["Jobs:MaxAttempts"] = "3" });
+    }
+
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    private static EnqueueRequest Request(string kind, object payload) => new(kind, JobOwner.Session("session-1"), payload);
+
+    [Fact]
+    public async Task A_job_runs_to_success_with_its_result_stored_and_its_events_readable_from_the_start_and_after_an_event_id()
+    {
+        var (job, created) = await _engine.Queue.EnqueueAsync(Request(DiagnosticHandlers.Sleep, new SleepPayload(30, Steps: 3)), default);
+        Assert.True(created);
+        Assert.Equal(JobStatus.Queued, job.Status);
+
+        var events = await ReadAllAsync(job.Id, null);
+
+        Assert.Equal([JobEventTypes.Progress, JobEventTypes.Progress, JobEventTypes.Progress, JobEventTypes.Succeeded], events.Select(e => e.Type));
+        Assert.Equal(100, events[2].Data.GetProperty("progress").GetInt32());
+        var terminal = events[^1].Data;
+        Assert.Equal("succeeded", terminal.GetProperty("status").GetString());
+        Assert.Equal(Environment.ProcessId, terminal.GetProperty("result").GetProperty("processId").GetInt32());
+        Assert.Equal(DiagnosticHandlers.Sleep, terminal.GetProperty("kind").GetString());
+        Assert.True(terminal.TryGetProperty("completedAt", out _));
+
+        var row = await _engine.WaitForEndAsync(job.Id);
+        Assert.Equal(JobStatus.Succeeded, row.Status);
+        Assert.Equal(100, row.Progress);
+        Assert.Equal(1, row.Attempts);
+        Assert.NotNull(row.StartedAt);
+        Assert.Equal(Environment.ProcessId, JsonDocument.Parse(row.Result!).RootElement.GetProperty("processId").GetInt32());
+
+        var resumed = await ReadAllAsync(job.Id, events[1].Id);
+        Assert.Equal(events.Skip(2).Select(e => e.Id), resumed.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_is_retried_until_it_succeeds()
+    {
+        var (job, _) = await _engine.Queue.EnqueueAsync(Request(FlakyHandler.Kind, new TestPayload("flaky", FailTimes: 2)), default);
+
+        var row = await _engine.WaitForEndAsync(job.Id);
+
+        Assert.Equal(JobStatus.Succeeded, row.Status);
+        Assert.Equal(3, row.Attempts);
+        Assert.Null(row.Error);
+    }
+
+    [Fact]
+    public async Task A_job_failing_every_attempt_fails_with_a_readable_message_after_max_attempts()
+    {
+        var (job, _) = await _engine.Queue.EnqueueAsync(
+            Request(FlakyHandler.Kind, new TestPayload("broken", FailTimes: 99)) with { MaxAttempts = 2 }, default);
+
+        var row = await _engine.WaitForEndAsync(job.Id);
+
+        Assert.Equal(JobStatus.Failed, row.Status);
+        Assert.Equal(2, row.Attempts);
+        Assert.Equal("Failed after 2 attempts: transient trouble on attempt 2", row.Error);
+        var terminal = (await ReadAllAsync(job.Id, null)).Single();
+        Assert.Equal("failed", terminal.Type);
+        Assert.Equal(row.Error, terminal.Data.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_is_not_retried()
+    {
+        var (job, _) = await _engine.Queue.EnqueueAsync(Request(PermanentFailureHandler.Kind, new TestPayload("x")), default);
+
+        var row = await _engine.WaitForEndAsync(job.Id);
+
+        Assert.Equal(JobStatus.Failed, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.Equal("The website could not be analysed.", row.Error);
+        Assert.Equal("analysis_failed", row.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_fires_its_cancellation_token_and_fails_it_as_Cancelled()
+    {
+        var (job, _) = await _engine.Queue.EnqueueAsync(Request(BlockingHandler.Kind, new TestPayload("block")), default);
+        await BlockingHandler.StartedFor(job.Id).Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var result = await _engine.Queue.CancelAsync(job.Id, default);
+
+        Assert.Equal(CancelOutcome.Cancelled, result.Outcome);
+        await BlockingHandler.CancelledFor(job.Id).Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var row = await _engine.WaitForEndAsync(job.Id);
+        Assert.Equal(JobStatus.Failed, row.Status);
+        Assert.Equal("Cancelled", row.Error);
+        var terminal = (await ReadAllAsync(job.Id, null)).Last();
+        Assert.Equal("Cancelled", terminal.Data.GetProperty("error").GetString());
+        Assert.Equal(CancelOutcome.AlreadyFinished, (await _engine.Queue.CancelAsync(job.Id, default)).Outcome);
+    }
+
+    [Fact]
+    public async Task Retrying_a_failed_job_keeps_its_id_and_runs_it_again()
+    {
+        var (job, _) = await _engine.Queue.EnqueueAsync(
+            Request(FlakyHandler.Kind, new TestPayload("retry", FailTimes: 1)) with { MaxAttempts = 1 }, default);
+        var failed = await _engine.WaitForEndAsync(job.Id);
+        Assert.Equal(JobStatus.Failed, failed.Status);
+
+        var retry = await _engine.Queue.RetryAsync(job.Id, default);
+
+        Assert.Equal(RetryOutcome.Requeued, retry.Outcome);
+        Assert.Equal(job.Id, retry.Job!.Id);
+        var row = await _engine.WaitForAsync(job.Id, j => j.Status == JobStatus.Succeeded);
+        Assert.Equal(2, row.Attempts);
+        Assert.Null(row.Error);
+        Assert.Equal(RetryOutcome.NotFailed, (await _engine.Queue.RetryAsync(job.Id, default)).Outcome);
+        Assert.Equal(RetryOutcome.NotFound, (await _engine.Queue.RetryAsync(Guid.NewGuid(), default)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_delayed_job_never_starts_before_its_time()
+    {
+        var (job, _) = await _engine.Queue.EnqueueAsync(
+            Request(DiagnosticHandlers.Noop, new { }) with { Delay = TimeSpan.FromSeconds(1.5) }, default);
+        Assert.True(job.ScheduledFor >= job.CreatedAt.AddSeconds(1.5));
+
+        var row = await _engine.WaitForEndAsync(job.Id);
+
+        Assert.Equal(JobStatus.Succeeded, row.Status);
+        Assert.True(row.StartedAt >= row.ScheduledFor, $"started {row.StartedAt:O}, scheduled for {row.ScheduledFor:O}");
+    }
+
+    [Fact]
+    public async Task A_user_subscribed_to_their_events_receives_their_jobs_terminal_event_and_no_one_elses()
+    {
+        var userId = await _engine.CreateUserAsync();
+        var otherUser = await _engine.CreateUserAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var received = ReadFirstAsync(_engine.Events.SubscribeUserAsync(userId, cts.Token));
+        await Task.Delay(200); // let the subscription register before the jobs end
+
+        await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(otherUser), new { }), default);
+        var (job, _) = await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(userId), new { }), default);
+
+        var jobEvent = await received;
+        Assert.Equal(job.Id, jobEvent.JobId);
+        Assert.Equal(JobEventTypes.Succeeded, jobEvent.Type);
+        Assert.Equal(userId, jobEvent.Data.GetProperty("userId").GetGuid());
+    }
+
+    private static async Task<JobEvent> ReadFirstAsync(IAsyncEnumerable<JobEvent> events)
+    {
+        await foreach (var jobEvent in events)
+        {
+            return jobEvent;
+        }
+        throw new InvalidOperationException("The subscription ended without an event.");
+    }
+
+    private async Task<List<JobEvent>> ReadAllAsync(Guid jobId, string? after)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var events = new List<JobEvent>();
+        await foreach (var jobEvent in _engine.Events.ReadAsync(jobId, after, cts.Token))
+        {
+            events.Add(jobEvent);
+        }
+        return events;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using ContentPlatform.Data.Entities;
+using ContentPlatform.Hosting.Processes;
+using ContentPlatform.Hosting.Servers;
+using ContentPlatform.Jobs;
+using ContentPlatform.Jobs.Diagnostics;
+using ContentPlatform.Tests.Infrastructure;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace ContentPlatform.Tests.Jobs;
+
+public sealed class JobRecoveryTests(ITestOutputHelper output)
+{
+    private static EnqueueRequest Sleep(int milliseconds, int steps = 1) =>
+        new(DiagnosticHandlers.Sleep, JobOwner.Session("recovery"), new SleepPayload(milliseconds, steps));
+
+    [Fact]
+    public async Task A_job_whose_worker_process_is_killed_is_finished_by_another_worker_and_its_result_written_once()
+    {
+        var servers = await TestServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("jobs");
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var settings = new Dictionary<string, string?> { ["Jobs:VisibilityTimeout"] = "00:00:01.500", ["Jobs:Concurrency"] = "4" };
+        await using var api = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix);
+        var (job, _) = await api.Queue.EnqueueAsync(Sleep(4000, steps: 40), default);
+
+        await using var first = WorkerProcess.Start(database, servers.Redis.ConnectionString, prefix, settings, line => output.WriteLine("first: " + line));
+        await api.WaitForAsync(job.Id, j => j.Status == JobStatus.Running && j.Progress > 0);
+        first.Signal(Signals.Kill);
+        await first.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await using var second = WorkerProcess.Start(database, servers.Redis.ConnectionString, prefix, settings, line => output.WriteLine("second: " + line));
+        var row = await api.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(JobStatus.Succeeded, row.Status);
+        Assert.Equal(2, row.Attempts);
+        var result = JsonSerializer.Deserialize<SleepResult>(row.Result!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.Equal(second.Id, result.ProcessId);
+        Assert.Equal(2, result.Attempt);
+        var terminalEvents = (await api.Redis.StreamRangeAsync($"{prefix}events:{job.Id:N}"))
+            .Count(e => e["type"] == JobEventTypes.Succeeded);
+        Assert.Equal(1, terminalEvents);
+    }
+
+    [Fact]
+    public async Task Two_workers_never_run_the_same_job_at_once()
+    {
+        var servers = await TestServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("jobs");
+        var prefix = $"t{Guid.NewGuid():N}:";
+        await using var one = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,
+            w => w.AddHandler<CountingHandler>(CountingHandler.Kind));
+        await using var two = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,
+            w => w.AddHandler<CountingHandler>(CountingHandler.Kind));
+        var tag = Guid.NewGuid().ToString("N");
+
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => (i % 2 == 0 ? one : two).Queue.EnqueueAsync(
+            new EnqueueRequest(CountingHandler.Kind, JobOwner.Session("two"), new TestPayload(tag, Milliseconds: 5)), default)));
+        foreach (var (job, _) in jobs)
+        {
+            Assert.Equal(JobStatus.Succeeded, (await one.WaitForEndAsync(job.Id)).Status);
+        }
+
+        Assert.All(jobs, j => Assert.Equal(1, CountingHandler.Runs[j.Job.Id]));
+        Assert.Equal(0, CountingHandler.Overlaps);
+    }
+
+    [Fact]
+    public async Task A_message_delivered_more_than_the_maximum_fails_its_job_and_goes_to_the_dead_letter_stream()
+    {
+        var servers = await TestServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("jobs");
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var settings = new Dictionary<string, string?> { ["Jobs:MaxDeliveries"] = "3", ["Jobs:VisibilityTimeout"] = "00:00:00.500" };
+        await using var api = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix);
+        var (job, _) = await api.Queue.EnqueueAsync(Sleep(0), default);
+        var stream = $"{prefix}stream:{DiagnosticHandlers.Sleep}";
+        // Three Workers already took this message and died with it (as a message that crashes its Worker would).
+        await api.Redis.ExecuteAsync("XGROUP", "CREATE", stream, "workers", "0", "MKSTREAM");
+        var entries = await api.Redis.StreamReadGroupAsync(stream, "workers", "crashed-worker", ">", 1);
+        await api.Redis.ExecuteAsync("XCLAIM", stream, "workers", "crashed-worker", "0", entries.Single().Id.ToString(), "RETRYCOUNT", "3");
+        // Redis kept its data all along (the reconciler has been here), so nothing is published again.
+        await api.Redis.StringSetAsync($"{prefix}sentinel", "set");
+
+        await using var worker = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,
+            w => w.AddDiagnosticHandlers(), settings);
+        var row = await api.WaitForEndAsync(job.Id);
+
+        Assert.Equal(JobStatus.Failed, row.Status);
+        Assert.Equal(JobErrors.PoisonCode, row.ErrorCode);
+        Assert.Contains("delivered 4 times", row.Error);
+        Assert.Equal(0, row.Attempts);
+        var dead = await api.Redis.StreamRangeAsync($"{prefix}dead-letter");
+        Assert.Equal(job.Id.ToString("N"), (string?)Assert.Single(dead)["id"]);
+        Assert.Equal(0, (await api.Redis.StreamPendingAsync(stream, "workers")).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task After_Redis_loses_its_data_queued_and_delayed_jobs_are_published_again_and_all_complete()
+    {
+        var servers = await TestServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("jobs");
+        var prefix = $"t{Guid.NewGuid():N}:";
+        // A Redis of its own: FLUSHALL would wipe other tests' queues.
+        var root = TestServers.NewTempDirectory("flush-redis");
+        await using var redis = await RedisServer.StartAsync(
+            new RedisServerOptions(root, TestServers.FreePort(), "pw") { Durable = false }, null, CancellationToken.None);
+        await using var api = await JobEngineHost.StartAsync(database, redis.ConnectionString, prefix);
+        var ready = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.Queue.EnqueueAsync(Sleep(0), default)));
+        var delayed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            api.Queue.EnqueueAsync(Sleep(0) with { Delay = TimeSpan.FromSeconds(1) }, default)));
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true"))
+        {
+            await admin.GetServers().Single().FlushAllDatabasesAsync();
+        }
+
+        await using var worker = await JobEngineHost.StartAsync(database, redis.ConnectionString, prefix, w => w.AddDiagnosticHandlers());
+
+        foreach (var (job, _) in ready.Concat(delayed))
+        {
+            var row = await api.WaitForEndAsync(job.Id);
+            Assert.Equal(JobStatus.Succeeded, row.Status);
+            Assert.True(row.StartedAt >= row.ScheduledFor);
+        }
+
+        // And again while the Worker runs: the periodic reconciliation notices.
+        var late = (await api.Queue.EnqueueAsync(Sleep(0) with { Delay = TimeSpan.FromSeconds(1) }, default)).Job;
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true"))
+        {
+            await admin.GetServers().Single().FlushAllDatabasesAsync();
+        }
+        Assert.Equal(JobStatus.Succeeded, (await api.WaitForEndAsync(late.Id)).Status);
+    }
+}

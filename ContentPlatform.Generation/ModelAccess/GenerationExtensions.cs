@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using ContentPlatform.Generation.Content;
 using ContentPlatform.Generation.ModelAccess;
 using ContentPlatform.Generation.Offline;
+using ContentPlatform.Generation.WebsiteAnalysis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,8 @@ public static class GenerationExtensions
             });
 
         builder.Services.AddSingleton<OfflineChatClient>();
+        // Pipelines that can derive a better offline answer from their own input ask this instead of the offline chat client.
+        builder.Services.AddSingleton<IModelInfo>(new ConfiguredModelInfo(IsOffline: connection is null));
         builder.Services.AddChatClient(services => CreateModelClient(services, connection))
             .Use(inner => new ReadableErrorsChatClient(inner))
             .UseOpenTelemetry()
@@ -48,6 +51,8 @@ public static class GenerationExtensions
         builder.Services.AddSingleton<ContentGenerator>();
         return builder;
     }
+
+    private sealed record ConfiguredModelInfo(bool IsOffline) : IModelInfo;
 
     private static IChatClient CreateModelClient(IServiceProvider services, AiConnection? connection)
     {

@@ -53,19 +53,20 @@ internal sealed class ReadableErrorsChatClient(IChatClient innerClient) : Delega
             return null;
         }
 
-        var message = exception switch
+        var error = exception switch
         {
             ClientResultException { Status: > 0 } result => ForStatus(result.Status),
             HttpRequestException { StatusCode: { } status } => ForStatus((int)status),
             TimeoutRejectedException or TimeoutException or OperationCanceledException => GenerationException.TimedOut,
             BrokenCircuitException => GenerationException.Unavailable,
-            _ when exception.InnerException is { } inner => Translate(inner, cancellationToken)?.Message ?? GenerationException.Unavailable,
+            _ when exception.InnerException is { } inner && Translate(inner, cancellationToken) is { } translated =>
+                (translated.Message, translated.ErrorCode),
             _ => GenerationException.Unavailable,
         };
-        return new GenerationException(message, exception);
+        return new GenerationException(error, exception);
     }
 
-    private static string ForStatus(int status) => status switch
+    private static (string Message, string Code) ForStatus(int status) => status switch
     {
         (int)HttpStatusCode.TooManyRequests => GenerationException.RateLimited,
         (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden => GenerationException.Unauthorized,

@@ -15,6 +15,8 @@ public static class HttpSetup
         // Binding failures of the framework's own (typed parameters) reach ApiExceptionHandler as a JSON 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        // UseExceptionHandler() needs a fallback writer; ApiExceptionHandler answers first.
+        builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

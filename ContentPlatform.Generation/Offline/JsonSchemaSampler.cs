@@ -11,17 +11,18 @@ internal static class JsonSchemaSampler
     private const int DefaultItems = 3;
 
     public static string Sample(JsonElement schema, string subject) =>
-        (Build(schema, schema, OfflineText.Headline(subject), "value", 0) ?? JsonValue.Create("")).ToJsonString();
+        (Build(schema, schema, OfflineText.Headline(subject), "value", "", 0) ?? JsonValue.Create("")).ToJsonString();
 
-    private static JsonNode? Build(JsonElement root, JsonElement schema, string subject, string name, int depth)
+    // suffix numbers the strings inside the items of arrays, so list items differ: "Title 2 for ...".
+    private static JsonNode? Build(JsonElement root, JsonElement schema, string subject, string name, string suffix, int depth)
     {
         if (depth > MaxDepth || schema.ValueKind != JsonValueKind.Object)
         {
-            return JsonValue.Create($"{Humanize(name)} for {subject}");
+            return JsonValue.Create($"{Humanize(name)}{suffix} for {subject}");
         }
         if (schema.TryGetProperty("$ref", out var reference) && Resolve(root, reference.GetString()) is { } target)
         {
-            return Build(root, target, subject, name, depth + 1);
+            return Build(root, target, subject, name, suffix, depth + 1);
         }
         if (schema.TryGetProperty("const", out var constant))
         {
@@ -37,36 +38,36 @@ internal static class JsonSchemaSampler
             if (schema.TryGetProperty(keyword, out var options) && options.ValueKind == JsonValueKind.Array)
             {
                 var option = options.EnumerateArray().FirstOrDefault(o => TypeOf(o) != "null", options[0]);
-                return Build(root, option, subject, name, depth + 1);
+                return Build(root, option, subject, name, suffix, depth + 1);
             }
         }
 
         return TypeOf(schema) switch
         {
-            "object" => BuildObject(root, schema, subject, depth),
-            "array" => BuildArray(root, schema, subject, name, depth),
+            "object" => BuildObject(root, schema, subject, suffix, depth),
+            "array" => BuildArray(root, schema, subject, name, suffix, depth),
             "integer" => JsonValue.Create((long)Number(schema)),
             "number" => JsonValue.Create(Number(schema)),
             "boolean" => JsonValue.Create(true),
             "null" => null,
-            _ => BuildString(schema, subject, name),
+            _ => BuildString(schema, subject, name, suffix),
         };
     }
 
-    private static JsonObject BuildObject(JsonElement root, JsonElement schema, string subject, int depth)
+    private static JsonObject BuildObject(JsonElement root, JsonElement schema, string subject, string suffix, int depth)
     {
         var result = new JsonObject();
         if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in properties.EnumerateObject())
             {
-                result[property.Name] = Build(root, property.Value, subject, property.Name, depth + 1);
+                result[property.Name] = Build(root, property.Value, subject, property.Name, suffix, depth + 1);
             }
         }
         return result;
     }
 
-    private static JsonArray BuildArray(JsonElement root, JsonElement schema, string subject, string name, int depth)
+    private static JsonArray BuildArray(JsonElement root, JsonElement schema, string subject, string name, string suffix, int depth)
     {
         var count = DefaultItems;
         if (schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var minItems))
@@ -82,12 +83,12 @@ internal static class JsonSchemaSampler
         var array = new JsonArray();
         for (var i = 1; i <= count; i++)
         {
-            array.Add(Build(root, items, subject, $"{Singular(name)} {i}", depth + 1));
+            array.Add(Build(root, items, subject, Singular(name), $"{suffix} {i}", depth + 1));
         }
         return array;
     }
 
-    private static JsonValue BuildString(JsonElement schema, string subject, string name)
+    private static JsonValue BuildString(JsonElement schema, string subject, string name, string suffix)
     {
         var format = schema.TryGetProperty("format", out var f) ? f.GetString() : null;
         var text = format switch
@@ -98,7 +99,7 @@ internal static class JsonSchemaSampler
             "uri" or "url" => "https://example.com/",
             "email" => "hello@example.com",
             "uuid" => "00000000-0000-0000-0000-000000000000",
-            _ => $"{Humanize(name)} for {subject}",
+            _ => $"{Humanize(name)}{suffix} for {subject}",
         };
         if (schema.TryGetProperty("maxLength", out var max) && max.TryGetInt32(out var maxLength) && text.Length > maxLength)
         {

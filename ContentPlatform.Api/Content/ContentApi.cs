@@ -15,8 +15,9 @@ public static class ContentApi
         var content = app.MapGroup("/content").WithTags("Content").RequireAuthorization();
         content.MapGet("", List);
         content.MapPost("", Create).Accepts<CreateContentRequest>("application/json");
-        content.MapPut("/{id}", Update).Accepts<UpdateContentRequest>("application/json");
-        content.MapDelete("/{id}", Delete);
+        var item = content.MapGroup("/{id}").AddEndpointFilter(OwnedItemFilter);
+        item.MapPut("", Update).Accepts<UpdateContentRequest>("application/json").Produces<ErrorMessage>(StatusCodes.Status401Unauthorized);
+        item.MapDelete("", Delete).Produces<ErrorMessage>(StatusCodes.Status401Unauthorized);
         return content;
     }
 
@@ -71,18 +72,11 @@ public static class ContentApi
         return TypedResults.Created($"/content/{item.Id}", ContentResponse.From(item));
     }
 
-    private static async Task<Results<Ok<ContentResponse>, BadRequest<ErrorMessage>, NotFound<ErrorMessage>, JsonHttpResult<ErrorMessage>>> Update(
+    private static async Task<Results<Ok<ContentResponse>, BadRequest<ErrorMessage>, NotFound<ErrorMessage>>> Update(
         string id, JsonBody body, ClaimsPrincipal principal, ContentDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
-        var (ownership, contentId) = await FindAsync(id, userId, db, cancellationToken);
-        switch (ownership)
-        {
-            case Ownership.Missing:
-                return NotFound();
-            case Ownership.OtherUser:
-                return NotOwner();
-        }
+        var contentId = Guid.Parse(id);
 
         if (!body.IsObject)
         {
@@ -125,46 +119,33 @@ public static class ContentApi
         return item is null ? NotFound() : TypedResults.Ok(ContentResponse.From(item));
     }
 
-    private static async Task<Results<Ok<DeletedContentResponse>, NotFound<ErrorMessage>, JsonHttpResult<ErrorMessage>>> Delete(
+    private static async Task<Results<Ok<DeletedContentResponse>, NotFound<ErrorMessage>>> Delete(
         string id, ClaimsPrincipal principal, ContentDbContext db, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
-        var (ownership, contentId) = await FindAsync(id, userId, db, cancellationToken);
-        switch (ownership)
-        {
-            case Ownership.Missing:
-                return NotFound();
-            case Ownership.OtherUser:
-                return NotOwner();
-        }
+        var contentId = Guid.Parse(id);
 
         var deleted = await db.Content.Where(c => c.Id == contentId && c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? NotFound() : TypedResults.Ok(new DeletedContentResponse(contentId));
     }
 
-    private enum Ownership
+    // Runs before the item endpoints: a malformed id is just an id that matches nothing (404, like a missing item),
+    // and another user's item is refused with 401 "User not authorized", before the body is even looked at.
+    private static async ValueTask<object?> OwnedItemFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        Owned,
-        Missing,
-        OtherUser,
-    }
-
-    // A malformed id is just an id that matches nothing: 404, like a missing item.
-    private static async Task<(Ownership, Guid)> FindAsync(string id, Guid userId, ContentDbContext db, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var contentId))
+        var http = context.HttpContext;
+        if (!Guid.TryParse(http.GetRouteValue("id") as string, out var contentId))
         {
-            return (Ownership.Missing, contentId);
+            return NotFound();
         }
-        var owner = await db.Content.Where(c => c.Id == contentId).Select(c => (Guid?)c.UserId).FirstOrDefaultAsync(cancellationToken);
-        var ownership = owner is null ? Ownership.Missing : owner == userId ? Ownership.Owned : Ownership.OtherUser;
-        return (ownership, contentId);
+        var db = http.RequestServices.GetRequiredService<ContentDbContext>();
+        var owner = await db.Content.Where(c => c.Id == contentId).Select(c => (Guid?)c.UserId).FirstOrDefaultAsync(http.RequestAborted);
+        return owner is null ? NotFound()
+            : owner != http.User.GetUserId() ? TypedResults.Json(new ErrorMessage(ContentMessages.NotOwner), statusCode: StatusCodes.Status401Unauthorized)
+            : await next(context);
     }
 
     private static NotFound<ErrorMessage> NotFound() => TypedResults.NotFound(new ErrorMessage(ContentMessages.NotFound));
-
-    private static JsonHttpResult<ErrorMessage> NotOwner() =>
-        TypedResults.Json(new ErrorMessage(ContentMessages.NotOwner), statusCode: StatusCodes.Status401Unauthorized);
 
     private static bool IsBlank(string? value) => value is not null && string.IsNullOrWhiteSpace(value);
 

@@ -19,8 +19,6 @@ public sealed class JsonBody
     // True when the body is a JSON object; false for no body, malformed JSON, an array or a scalar.
     public bool IsObject => _root is not null;
 
-    public JsonElement? Root => _root;
-
     public static async ValueTask<JsonBody> BindAsync(HttpContext context) =>
         Parse(await RequestBodyLimit.ReadAsync(context.Request, context.RequestAborted));
 

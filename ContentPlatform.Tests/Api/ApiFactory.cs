@@ -12,25 +12,22 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string JwtKey = "test-signing-key-of-at-least-32-bytes-for-hs256";
 
-    private string? _connectionString;
-
-    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Not initialized.");
+    private string _database = "";
+    private string _redis = "";
 
     protected virtual int LoginPermitLimit => 1000;
 
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
-        _connectionString = await servers.CreateDatabaseAsync("api");
-        RedisConnectionString = servers.Redis.ConnectionString;
+        _database = await servers.CreateDatabaseAsync("api");
+        _redis = servers.Redis.ConnectionString;
     }
-
-    private string RedisConnectionString { get; set; } = "";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:contentdb", ConnectionString);
-        builder.UseSetting("ConnectionStrings:redis", RedisConnectionString);
+        builder.UseSetting("ConnectionStrings:contentdb", _database);
+        builder.UseSetting("ConnectionStrings:redis", _redis);
         builder.UseSetting("Jwt:Key", JwtKey);
         builder.UseSetting("RateLimiting:Login:PermitLimit", LoginPermitLimit.ToString());
     }

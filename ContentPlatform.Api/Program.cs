@@ -1,3 +1,5 @@
+using ContentPlatform.Api.Auth;
+using ContentPlatform.Api.Content;
 using ContentPlatform.Api.Extensions;
 using ContentPlatform.Api.Images;
 using ContentPlatform.Data;
@@ -11,8 +13,13 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 
+app.UseHttpSetup();
+
 app.MapDefaultEndpoints();
 app.MapImagesApiV1();
+app.MapApiDocs();
+app.MapAuthApi();
+app.MapContentApi();
 
 app.Run();
 

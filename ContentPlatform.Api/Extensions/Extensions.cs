@@ -9,5 +9,6 @@ internal static class Extensions
         builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
         builder.AddRedisClient("redis");
         builder.AddJobQueue();
+        builder.AddHttpSetup();
     }
 }

@@ -1,7 +1,10 @@
+using ContentPlatform.Api.Audiences;
 using ContentPlatform.Api.Auth;
 using ContentPlatform.Api.Content;
 using ContentPlatform.Api.Extensions;
 using ContentPlatform.Api.Images;
+using ContentPlatform.Api.Jobs;
+using ContentPlatform.Api.Posts;
 using ContentPlatform.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +23,9 @@ app.MapImagesApiV1();
 app.MapApiDocs();
 app.MapAuthApi();
 app.MapContentApi();
+app.MapJobsApiV1();
+app.MapAudiencesApiV1();
+app.MapPostsApiV1();
 
 app.Run();
 

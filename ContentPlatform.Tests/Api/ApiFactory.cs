@@ -17,6 +17,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual int LoginPermitLimit => 1000;
 
+    public string Database => _database;
+    public string Redis => _redis;
+
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();

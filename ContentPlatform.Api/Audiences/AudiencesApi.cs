@@ -150,7 +150,7 @@ public static class AudiencesApi
         return audiences.Where(a => (userId != null && a.UserId == userId) || (sessionId != null && a.SessionId == sessionId));
     }
 
-    private static async Task<Dictionary<Guid, Guid>> ActiveCalendarJobsAsync(
+    private static async Task<Dictionary<Guid, Guid?>> ActiveCalendarJobsAsync(
         ContentDbContext db, List<Guid> audienceIds, CancellationToken cancellationToken)
     {
         var jobs = await db.Jobs.AsNoTracking()
@@ -158,7 +158,7 @@ public static class AudiencesApi
                 && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
             .Select(j => new { AudienceId = j.SubjectId!.Value, j.Id })
             .ToListAsync(cancellationToken);
-        return jobs.ToDictionary(j => j.AudienceId, j => j.Id);
+        return jobs.ToDictionary(j => j.AudienceId, j => (Guid?)j.Id);
     }
 
     private static AudienceResponse ToResponse(Audience audience, Guid? calendarJobId) => new(

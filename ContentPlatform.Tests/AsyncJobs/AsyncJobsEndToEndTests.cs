@@ -100,8 +100,9 @@ public sealed class AsyncJobsEndToEndTests(AsyncJobsFactory factory) : IClassFix
     {
         var session = factory.SessionClient();
         var jobId = await AsyncJobsFactory.StartAsync(session, WebsiteAnalysis, new { url = factory.Website.Origin + "/slow" });
-        var running = await AsyncJobsFactory.WaitForStatusAsync(session, jobId, "running");
-        Assert.Equal("Analyzing website...", running.GetProperty("currentStep").GetString());
+        // Running, and its first step reached the row: the Worker is now waiting for the page.
+        await AsyncJobsFactory.WaitForAsync(session, jobId, status => status.GetProperty("status").GetString() == "running"
+            && status.GetProperty("currentStep").GetString() == "Analyzing website...", "running its first step");
 
         var cancelled = await HttpAssert.JsonAsync(await session.PostAsync($"/api/v1/jobs/{jobId}/cancel", null), HttpStatusCode.OK);
 

@@ -96,13 +96,16 @@ public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
     }
 
     // Polls the status endpoint, as document 001's clients do, until the job is in one of the given states.
-    public static async Task<JsonElement> WaitForStatusAsync(HttpClient client, Guid jobId, params string[] statuses)
+    public static Task<JsonElement> WaitForStatusAsync(HttpClient client, Guid jobId, params string[] statuses) =>
+        WaitForAsync(client, jobId, status => statuses.Contains(status.GetProperty("status").GetString()), string.Join(" or ", statuses));
+
+    public static async Task<JsonElement> WaitForAsync(HttpClient client, Guid jobId, Func<JsonElement, bool> condition, string what)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
             var status = await HttpAssert.JsonAsync(await client.GetAsync($"/api/v1/jobs/{jobId}/status"), HttpStatusCode.OK);
-            if (statuses.Contains(status.GetProperty("status").GetString()))
+            if (condition(status))
             {
                 return status;
             }
@@ -112,7 +115,7 @@ public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Job {jobId} never became {string.Join(" or ", statuses)}; last status: {status}");
+                throw new TimeoutException($"Job {jobId} never became {what}; last status: {status}");
             }
         }
     }

@@ -33,7 +33,7 @@ public static class AudiencesApi
         var caller = Caller.From(http);
         if (!caller.IsKnown)
         {
-            return ApiFailure.NoCaller(http, AudienceMessages.SignInOrSession);
+            return ApiFailure.NoCaller(http, Caller.SignInOrSession);
         }
         var name = body.GetString("name")?.Trim();
         if (string.IsNullOrEmpty(name))
@@ -88,7 +88,7 @@ public static class AudiencesApi
         var caller = Caller.From(http);
         if (!caller.IsKnown)
         {
-            return ApiFailure.NoCaller(http, AudienceMessages.SignInOrSession);
+            return ApiFailure.NoCaller(http, Caller.SignInOrSession);
         }
         var audiences = await OwnedBy(db.Audiences.AsNoTracking(), caller)
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
@@ -103,7 +103,7 @@ public static class AudiencesApi
         var caller = Caller.From(http);
         if (!caller.IsKnown)
         {
-            return ApiFailure.NoCaller(http, AudienceMessages.SignInOrSession);
+            return ApiFailure.NoCaller(http, Caller.SignInOrSession);
         }
         var audience = Guid.TryParse(id, out var audienceId)
             ? await OwnedBy(db.Audiences.AsNoTracking(), caller).FirstOrDefaultAsync(a => a.Id == audienceId, cancellationToken)

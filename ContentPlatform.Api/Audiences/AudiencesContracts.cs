@@ -35,7 +35,6 @@ public static class AudienceMessages
 {
     public const string NotFound = "Audience not found";
     public const string NotFoundDetail = "The audience does not exist or you do not have access to it";
-    public const string SignInOrSession = "Sign in, or send an x-session-id header";
     public const string AlreadyInProgress = "Content calendar job already in progress";
     public const string NameRequired = "name is required";
 }

@@ -9,6 +9,7 @@ namespace ContentPlatform.Api.Jobs;
 public readonly record struct Caller(Guid? UserId, string? SessionId)
 {
     public const string SessionHeader = "x-session-id";
+    public const string SignInOrSession = "Sign in, or send an x-session-id header";
 
     public static Caller From(HttpContext http)
     {

@@ -40,7 +40,7 @@ public static class JobsApi
         var caller = Caller.From(http);
         if (!caller.IsKnown)
         {
-            return ApiFailure.NoCaller(http, JobMessages.SignInOrSession);
+            return ApiFailure.NoCaller(http, Caller.SignInOrSession);
         }
         var url = body.GetString("url");
         if (string.IsNullOrWhiteSpace(url))
@@ -233,7 +233,7 @@ public static class JobsApi
         var caller = Caller.From(http);
         if (!caller.IsKnown)
         {
-            return (null, ApiFailure.NoCaller(http, JobMessages.SignInOrSession));
+            return (null, ApiFailure.NoCaller(http, Caller.SignInOrSession));
         }
         if (!Guid.TryParse(jobId, out var id))
         {

@@ -51,7 +51,6 @@ public sealed record StreamFailed(Guid JobId, string Status, string? Error, stri
 public static class JobMessages
 {
     public const string NotFound = "Job not found";
-    public const string SignInOrSession = "Sign in, or send an x-session-id header";
     public const string UrlRequired = "url is required";
     public const string UrlInvalid = "url must be an absolute http or https URL";
     public const string InvalidBody = "Invalid request body";

@@ -1,6 +1,8 @@
 using ContentPlatform.Api.Auth;
 using ContentPlatform.Api.Content;
+using ContentPlatform.Api.Events;
 using ContentPlatform.Api.Extensions;
+using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Api.Images;
 using ContentPlatform.Data;
 
@@ -20,6 +22,8 @@ app.MapImagesApiV1();
 app.MapApiDocs();
 app.MapAuthApi();
 app.MapContentApi();
+app.MapGenerateContentApi();
+app.MapEventsApi();
 
 app.Run();
 

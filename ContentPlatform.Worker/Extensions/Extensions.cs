@@ -1,4 +1,6 @@
 using ContentPlatform.Data;
+using ContentPlatform.Generation;
+using ContentPlatform.Generation.Content;
 
 namespace ContentPlatform.Worker.Extensions;
 
@@ -8,6 +10,8 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
         builder.AddRedisClient("redis");
-        builder.AddJobWorker();
+        builder.AddContentGeneration();
+        builder.AddJobWorker()
+            .AddHandler<GenerateContentJobHandler>(JobKinds.GenerateContent);
     }
 }

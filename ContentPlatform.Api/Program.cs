@@ -1,7 +1,9 @@
 using ContentPlatform.Api.Audiences;
 using ContentPlatform.Api.Auth;
 using ContentPlatform.Api.Content;
+using ContentPlatform.Api.Events;
 using ContentPlatform.Api.Extensions;
+using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Api.Images;
 using ContentPlatform.Api.Jobs;
 using ContentPlatform.Api.Posts;
@@ -23,6 +25,8 @@ app.MapImagesApiV1();
 app.MapApiDocs();
 app.MapAuthApi();
 app.MapContentApi();
+app.MapGenerateContentApi();
+app.MapEventsApi();
 app.MapJobsApiV1();
 app.MapAudiencesApiV1();
 app.MapPostsApiV1();

@@ -12,30 +12,30 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string JwtKey = "test-signing-key-of-at-least-32-bytes-for-hs256";
 
-    private string _database = "";
-    private string _redis = "";
-
     protected virtual int LoginPermitLimit => 1000;
 
-    public string Database => _database;
-    public string Redis => _redis;
+    public string Database { get; private set; } = "";
+    public string Redis { get; private set; } = "";
+    // Jobs of this Api (and of any Worker a test starts for it) stay apart from other test classes' jobs.
+    public string JobsKeyPrefix { get; } = $"test-{Guid.NewGuid():N}:";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
-        _database = await servers.CreateDatabaseAsync("api");
-        _redis = servers.Redis.ConnectionString;
+        Database = await servers.CreateDatabaseAsync("api");
+        Redis = servers.Redis.ConnectionString;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:contentdb", _database);
-        builder.UseSetting("ConnectionStrings:redis", _redis);
+        builder.UseSetting("ConnectionStrings:contentdb", Database);
+        builder.UseSetting("ConnectionStrings:redis", Redis);
         builder.UseSetting("Jwt:Key", JwtKey);
         builder.UseSetting("RateLimiting:Login:PermitLimit", LoginPermitLimit.ToString());
+        builder.UseSetting("Jobs:KeyPrefix", JobsKeyPrefix);
     }
 
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     // A new user with a unique email; returns a client that sends its token.
     public async Task<(HttpClient Client, AuthResult User)> CreateUserAsync(string name = "Test User")

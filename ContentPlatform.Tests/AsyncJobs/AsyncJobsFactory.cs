@@ -17,7 +17,6 @@ namespace ContentPlatform.Tests.AsyncJobs;
 // loopback port, which the Worker may fetch because WebsiteAnalysis:AllowedHosts is 127.0.0.1 — but not "localhost").
 public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
 {
-    private readonly string _prefix = $"t{Guid.NewGuid():N}:";
     private ChildProcess? _worker;
     private TestWebsite? _website;
 
@@ -28,13 +27,13 @@ public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
     // While false, /flaky answers 500.
     public volatile bool FlakyPageWorks;
 
-    async Task IAsyncLifetime.InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await InitializeAsync();
+        await base.InitializeAsync();
         _website = await TestWebsite.StartAsync(MapPages);
         if (WithWorker)
         {
-            _worker = WorkerProcess.Start(Database, Redis, _prefix, new Dictionary<string, string?>
+            _worker = WorkerProcess.Start(Database, Redis, JobsKeyPrefix, new Dictionary<string, string?>
             {
                 ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1",
                 ["Jobs:RetryBaseDelay"] = "00:00:00",
@@ -54,12 +53,6 @@ public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
             await _website.DisposeAsync();
         }
         await DisposeAsync();
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Jobs:KeyPrefix", _prefix);
     }
 
     private void MapPages(WebApplication app)

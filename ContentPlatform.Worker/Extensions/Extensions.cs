@@ -2,6 +2,7 @@ using ContentPlatform.Data;
 using ContentPlatform.Generation;
 using ContentPlatform.Generation.BlogPosts;
 using ContentPlatform.Generation.Calendars;
+using ContentPlatform.Generation.Content;
 using ContentPlatform.Generation.WebsiteAnalysis;
 
 namespace ContentPlatform.Worker.Extensions;
@@ -17,6 +18,7 @@ internal static class Extensions
         builder.AddContentCalendars();
         builder.AddBlogPosts();
         builder.AddJobWorker()
+            .AddHandler<GenerateContentJobHandler>(JobKinds.GenerateContent)
             .AddHandler<WebsiteAnalysisJobHandler>(JobKinds.WebsiteAnalysis)
             .AddHandler<ContentGenerationJobHandler>(JobKinds.ContentGeneration)
             .AddHandler<ContentCalendarJobHandler>(JobKinds.ContentCalendar);

@@ -1,5 +1,12 @@
+using ContentPlatform.Api.Audiences;
+using ContentPlatform.Api.Auth;
+using ContentPlatform.Api.Content;
+using ContentPlatform.Api.Events;
 using ContentPlatform.Api.Extensions;
+using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Api.Images;
+using ContentPlatform.Api.Jobs;
+using ContentPlatform.Api.Posts;
 using ContentPlatform.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,8 +18,18 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 
+app.UseHttpSetup();
+
 app.MapDefaultEndpoints();
 app.MapImagesApiV1();
+app.MapApiDocs();
+app.MapAuthApi();
+app.MapContentApi();
+app.MapGenerateContentApi();
+app.MapEventsApi();
+app.MapJobsApiV1();
+app.MapAudiencesApiV1();
+app.MapPostsApiV1();
 
 app.Run();
 

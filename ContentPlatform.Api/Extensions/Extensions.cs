@@ -1,3 +1,4 @@
+using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Data;
 
 namespace ContentPlatform.Api.Extensions;
@@ -9,5 +10,7 @@ internal static class Extensions
         builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
         builder.AddRedisClient("redis");
         builder.AddJobQueue();
+        builder.Services.AddOptions<GenerateContentOptions>().BindConfiguration(GenerateContentOptions.Section);
+        builder.AddHttpSetup();
     }
 }

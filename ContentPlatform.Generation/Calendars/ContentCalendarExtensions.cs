@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using ContentPlatform.Generation.WebsiteAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

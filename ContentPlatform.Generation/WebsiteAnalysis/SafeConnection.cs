@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using System.Net;
 using System.Net.Sockets;
 

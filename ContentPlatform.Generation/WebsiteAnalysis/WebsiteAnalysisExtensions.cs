@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using ContentPlatform.Generation.Images;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using ContentPlatform.Data.Entities;
 using ContentPlatform.Generation.Images;
 using IImageGenerator = ContentPlatform.Generation.Images.IImageGenerator;

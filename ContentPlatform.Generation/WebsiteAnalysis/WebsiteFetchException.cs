@@ -1,3 +1,5 @@
+using ContentPlatform.Generation.ModelAccess;
+
 namespace ContentPlatform.Generation.WebsiteAnalysis;
 
 // Why a page could not be fetched, in words for the user ("Website returned HTTP 500").

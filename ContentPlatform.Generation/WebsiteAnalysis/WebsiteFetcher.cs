@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

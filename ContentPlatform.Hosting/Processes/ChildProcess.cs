@@ -5,7 +5,8 @@ using System.Runtime.InteropServices;
 namespace ContentPlatform.Hosting.Processes;
 
 // A process that cannot outlive the one that started it: it is started through `setpriv --pdeathsig`,
-// so the kernel signals it when its parent dies, even by SIGKILL.
+// so the kernel signals it when its parent dies, even by SIGKILL. It runs in a session of its own
+// (`setsid`), so a Ctrl+C in the terminal reaches only us and we stop children in our own order.
 public sealed partial class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -29,7 +30,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(ChildProcessSpec spec, Action<string>? onOutput = null)
     {
-        var startInfo = new ProcessStartInfo("setpriv")
+        var startInfo = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,6 +38,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = spec.WorkingDirectory ?? Environment.CurrentDirectory,
         };
+        startInfo.ArgumentList.Add("setpriv");
         if (spec.RunAsUser is { } user)
         {
             startInfo.ArgumentList.Add("--reuid");

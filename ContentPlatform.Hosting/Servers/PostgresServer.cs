@@ -24,8 +24,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public PostgresServerOptions Options { get; }
     public ChildProcess Process => _process;
-    public string ConnectionString =>
-        $"Host=127.0.0.1;Port={Options.Port};Username=postgres;Password={Options.Password}";
+    public string ConnectionString => ConnectionStringFor(Options.Port, Options.Password);
+
+    // The form Aspire's PostgreSQL integration produces for a server; a database appends ";Database={name}".
+    public static string ConnectionStringFor(int port, string password) =>
+        $"Host=127.0.0.1;Port={port};Username=postgres;Password={password}";
 
     public string ConnectionStringFor(string database) => $"{ConnectionString};Database={database}";
 
@@ -37,6 +40,10 @@ public sealed class PostgresServer : IAsyncDisposable
         var runAs = Environment.IsPrivilegedProcess ? ServiceUser : null;
 
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        if (runAs is not null)
+        {
+            EnsureReachableByOtherUsers(dataDirectory);
+        }
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
             await InitializeClusterAsync(bin, dataDirectory, options.Password, runAs, onOutput, cancellationToken);
@@ -68,9 +75,12 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
-    public async Task CreateDatabaseIfMissingAsync(string database, CancellationToken cancellationToken)
+    public Task CreateDatabaseIfMissingAsync(string database, CancellationToken cancellationToken) =>
+        CreateDatabaseIfMissingAsync(ConnectionString, database, cancellationToken);
+
+    public static async Task CreateDatabaseIfMissingAsync(string serverConnectionString, string database, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);
@@ -105,6 +115,23 @@ public sealed class PostgresServer : IAsyncDisposable
             catch (NpgsqlException)
             {
                 await Task.Delay(100, timeout.Token);
+            }
+        }
+    }
+
+    // As root, the server runs as the postgres user, who must be able to walk down to the data directory
+    // (a clone under /root, for example, is out of its reach).
+    private static void EnsureReachableByOtherUsers(string dataDirectory)
+    {
+        for (var directory = Path.GetDirectoryName(dataDirectory); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Directory.Exists(directory) && !OperatingSystem.IsWindows()
+                && (File.GetUnixFileMode(directory) & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new ServerSetupException(
+                    $"PostgreSQL refuses to run as root, so it runs as the `{ServiceUser}` user, who cannot reach {dataDirectory}: " +
+                    $"{directory} is closed to other users. Keep the state somewhere it can reach, e.g. AppHost__StateDirectory=/var/tmp/contentplatform, " +
+                    $"or open the folder with `chmod o+x {directory}`.");
             }
         }
     }

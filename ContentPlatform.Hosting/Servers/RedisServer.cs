@@ -22,7 +22,10 @@ public sealed class RedisServer : IAsyncDisposable
 
     public RedisServerOptions Options { get; }
     public ChildProcess Process => _process;
-    public string ConnectionString => $"127.0.0.1:{Options.Port},password={Options.Password}";
+    public string ConnectionString => ConnectionStringFor(Options.Port, Options.Password);
+
+    // The form Aspire's Redis integration produces.
+    public static string ConnectionStringFor(int port, string password) => $"127.0.0.1:{port},password={password}";
 
     public static async Task<RedisServer> StartAsync(RedisServerOptions options, Action<string>? onOutput, CancellationToken cancellationToken)
     {

@@ -1,6 +1,9 @@
 namespace ContentPlatform.Hosting.Servers;
 
-public sealed class MissingServerBinaryException(string message) : Exception(message);
+// A server cannot be run on this machine as it is set up; the message says what to change.
+public class ServerSetupException(string message) : Exception(message);
+
+public sealed class MissingServerBinaryException(string message) : ServerSetupException(message);
 
 internal static class ServerBinaries
 {

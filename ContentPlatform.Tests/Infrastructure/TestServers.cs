@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using ContentPlatform.Hosting.Orchestration;
 using ContentPlatform.Hosting.Servers;
 using Npgsql;
 
@@ -32,12 +31,7 @@ public sealed class TestServers
         return Postgres.ConnectionStringFor(name);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Ports.GetFree();
 
     public static string NewTempDirectory(string name)
     {

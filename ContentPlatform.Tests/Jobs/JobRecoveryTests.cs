@@ -38,6 +38,10 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         var result = JsonSerializer.Deserialize<SleepResult>(row.Result!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Equal(second.Id, result.ProcessId);
         Assert.Equal(2, result.Attempt);
+        // The terminal event is published just after the row's commit: wait for it before counting.
+        using var eventsTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var last = await api.Events.ReadAsync(job.Id, null, eventsTimeout.Token).LastAsync(eventsTimeout.Token);
+        Assert.Equal(JobEventTypes.Succeeded, last.Type);
         var terminalEvents = (await api.Redis.StreamRangeAsync($"{prefix}events:{job.Id:N}"))
             .Count(e => e["type"] == JobEventTypes.Succeeded);
         Assert.Equal(1, terminalEvents);

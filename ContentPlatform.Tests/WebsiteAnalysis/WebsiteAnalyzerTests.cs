@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using System.Text.Json;
 using ContentPlatform.Data;
 using ContentPlatform.Data.Entities;

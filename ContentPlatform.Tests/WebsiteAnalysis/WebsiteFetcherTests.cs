@@ -1,3 +1,4 @@
+using ContentPlatform.Generation.ModelAccess;
 using ContentPlatform.Generation.WebsiteAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

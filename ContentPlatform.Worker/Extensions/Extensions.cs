@@ -1,4 +1,9 @@
 using ContentPlatform.Data;
+using ContentPlatform.Generation;
+using ContentPlatform.Generation.BlogPosts;
+using ContentPlatform.Generation.Calendars;
+using ContentPlatform.Generation.Content;
+using ContentPlatform.Generation.WebsiteAnalysis;
 
 namespace ContentPlatform.Worker.Extensions;
 
@@ -8,6 +13,14 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
         builder.AddRedisClient("redis");
-        builder.AddJobWorker();
+        builder.AddContentGeneration();
+        builder.AddWebsiteAnalysis();
+        builder.AddContentCalendars();
+        builder.AddBlogPosts();
+        builder.AddJobWorker()
+            .AddHandler<GenerateContentJobHandler>(JobKinds.GenerateContent)
+            .AddHandler<WebsiteAnalysisJobHandler>(JobKinds.WebsiteAnalysis)
+            .AddHandler<ContentGenerationJobHandler>(JobKinds.ContentGeneration)
+            .AddHandler<ContentCalendarJobHandler>(JobKinds.ContentCalendar);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace ContentPlatform.Generation.WebsiteAnalysis;
+namespace ContentPlatform.Generation.ModelAccess;
 
 // Tells the pipelines whether the IChatClient is a real model. When it is not, they derive their output from
 // their input themselves instead of asking the offline chat client for templates.

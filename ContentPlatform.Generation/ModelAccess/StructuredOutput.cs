@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace ContentPlatform.Generation.WebsiteAnalysis;
+namespace ContentPlatform.Generation.ModelAccess;
 
 // Typed answers from a model: JSON-schema response format, validated, asked again once, then a clear failure.
 public static class StructuredOutput

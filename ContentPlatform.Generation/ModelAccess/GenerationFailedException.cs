@@ -1,4 +1,4 @@
-namespace ContentPlatform.Generation.WebsiteAnalysis;
+namespace ContentPlatform.Generation.ModelAccess;
 
 // A failure the user should read: the job handler fails the job with Message as "error" and ErrorCode as "errorCode".
 public class GenerationFailedException(string message, string errorCode, Exception? innerException = null)

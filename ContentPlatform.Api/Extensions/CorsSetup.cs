@@ -1,0 +1,37 @@
+namespace ContentPlatform.Api.Extensions;
+
+// One policy for every endpoint (REST, event streams, Socket.IO): origins from Cors:AllowedOrigins,
+// a comma-separated string or an array; the frontend's http://localhost:3000 by default in Development.
+public static class CorsSetup
+{
+    public const string PolicyName = "frontend";
+    public const string DevelopmentOrigin = "http://localhost:3000";
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "OPTIONS"];
+    private static readonly string[] Headers = ["Authorization", "Content-Type", "x-session-id", "Last-Event-ID"];
+
+    public static void AddFrontendCors(this IHostApplicationBuilder builder)
+    {
+        var origins = AllowedOrigins(builder.Configuration.GetSection("Cors:AllowedOrigins"));
+        if (origins.Length == 0 && builder.Environment.IsDevelopment())
+        {
+            origins = [DevelopmentOrigin];
+        }
+
+        builder.Services.AddCors(cors => cors.AddPolicy(PolicyName, policy => policy
+            .WithOrigins(origins)
+            .WithMethods(Methods)
+            .WithHeaders(Headers)
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+    }
+
+    private static string[] AllowedOrigins(IConfigurationSection section)
+    {
+        var values = section.Value is { } joined ? [joined] : section.GetChildren().Select(c => c.Value ?? "");
+        return values
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(origin => origin.TrimEnd('/'))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+    }
+}

@@ -1,0 +1,179 @@
+using System.Security.Claims;
+using System.Text.Json;
+using ContentPlatform.Api.Auth;
+using ContentPlatform.Api.Content;
+using ContentPlatform.Api.Extensions;
+using ContentPlatform.Data;
+using ContentPlatform.Data.Entities;
+using ContentPlatform.Generation;
+using ContentPlatform.Generation.Content;
+using ContentPlatform.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ContentPlatform.Api.GenerateContent;
+
+// The Smart Content Generator (documents 002 and 003): queued generation with a delay, status, history, save.
+public static class GenerateContentApi
+{
+    private const int TitleLength = 80;
+
+    public static RouteGroupBuilder MapGenerateContentApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/generate-content").WithTags("Generate content").RequireAuthorization();
+        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json");
+        group.MapGet("", List);
+        group.MapGet("/{jobId}", Get);
+        group.MapPost("/{jobId}/save", Save).Accepts<SaveGeneratedContentRequest>("application/json");
+        return group;
+    }
+
+    private static async Task<Results<Accepted<QueuedGenerationResponse>, BadRequest<ErrorMessage>, JsonHttpResult<ErrorMessage>>> Queue(
+        JsonBody body, ClaimsPrincipal principal, JobQueue queue, IOptions<GenerateContentOptions> options, CancellationToken cancellationToken)
+    {
+        var prompt = body.GetString("prompt")?.Trim();
+        var contentType = body.GetString("contentType");
+        if (string.IsNullOrEmpty(prompt) || string.IsNullOrEmpty(contentType))
+        {
+            return BadRequest(GenerateContentMessages.MissingFields);
+        }
+        if (!ContentTypes.IsValid(contentType))
+        {
+            return BadRequest(GenerateContentMessages.InvalidType);
+        }
+        if (prompt.Length > Limits.Prompt)
+        {
+            return BadRequest(GenerateContentMessages.PromptTooLong);
+        }
+
+        var settings = options.Value;
+        EnqueueResult queued;
+        try
+        {
+            queued = await queue.EnqueueAsync(
+                new EnqueueRequest(JobKinds.GenerateContent, JobOwner.User(principal.GetUserId()), new GenerateContentPayload(prompt, contentType))
+                {
+                    Delay = TimeSpan.FromSeconds(settings.DelaySeconds),
+                },
+                cancellationToken);
+        }
+        catch (JobQueueUnavailableException)
+        {
+            return TypedResults.Json(new ErrorMessage(GenerateContentMessages.QueueUnavailable), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var job = queued.Job;
+        return TypedResults.Accepted($"/generate-content/{job.Id}", new QueuedGenerationResponse(
+            GenerateContentMessages.Queued,
+            job.Id,
+            GenerationStatus.Queued,
+            settings.DelaySeconds,
+            job.ScheduledFor,
+            job.ScheduledFor.AddSeconds(settings.EstimatedGenerationSeconds)));
+    }
+
+    private static async Task<Ok<List<GenerationJobResponse>>> List(ClaimsPrincipal principal, ContentDbContext db, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        var jobs = await db.Jobs.AsNoTracking()
+            .Where(j => j.UserId == userId && j.Kind == JobKinds.GenerateContent)
+            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(jobs.ConvertAll(job =>
+        {
+            var payload = PayloadOf(job);
+            var status = GenerationStatus.Of(job);
+            return new GenerationJobResponse(
+                job.Id, job.Id, userId, payload.Prompt, payload.ContentType, status,
+                ResultOf(job)?.GeneratedContent, job.Status == JobStatus.Failed ? job.Error : null,
+                job.ScheduledFor, job.CompletedAt, job.CreatedAt, job.UpdatedAt, Version: 0);
+        }));
+    }
+
+    private static async Task<Results<Ok<GenerationStatusResponse>, NotFound<ErrorMessage>>> Get(
+        string jobId, ClaimsPrincipal principal, ContentDbContext db, CancellationToken cancellationToken)
+    {
+        if (await FindOwnJobAsync(jobId, principal.GetUserId(), db, cancellationToken) is not { } job)
+        {
+            return NotFound();
+        }
+        var payload = PayloadOf(job);
+        var status = GenerationStatus.Of(job);
+        var completed = status == GenerationStatus.Completed;
+        return TypedResults.Ok(new GenerationStatusResponse(
+            job.Id, status, payload.ContentType, payload.Prompt, job.ScheduledFor, job.CreatedAt,
+            completed ? ResultOf(job)?.GeneratedContent : null,
+            completed ? job.CompletedAt : null,
+            job.Status == JobStatus.Failed ? job.Error : null));
+    }
+
+    private static async Task<Results<Created<SavedContentResponse>, BadRequest<ErrorMessage>, BadRequest<IncompleteJobResponse>, NotFound<ErrorMessage>>> Save(
+        string jobId, JsonBody body, ClaimsPrincipal principal, ContentDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!body.TryGetOptionalString("title", out var title) || title is { } given && (string.IsNullOrWhiteSpace(given) || given.Length > Limits.Title))
+        {
+            return BadRequest(GenerateContentMessages.InvalidTitle);
+        }
+        var userId = principal.GetUserId();
+        if (await FindOwnJobAsync(jobId, userId, db, cancellationToken) is not { } job)
+        {
+            return NotFound();
+        }
+        if (job.Status != JobStatus.Succeeded)
+        {
+            return TypedResults.BadRequest(new IncompleteJobResponse(GenerateContentMessages.Incomplete, GenerationStatus.Of(job)));
+        }
+        if (ResultOf(job)?.GeneratedContent is not { Length: > 0 } generated)
+        {
+            return BadRequest(GenerateContentMessages.NoContent);
+        }
+
+        var payload = PayloadOf(job);
+        var now = time.UtcNowMilliseconds();
+        var item = new ContentItem
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = userId,
+            Title = title?.Trim() ?? TitleFromPrompt(payload.Prompt),
+            Type = payload.ContentType,
+            Body = generated,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Content.Add(item);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/content/{item.Id}", new SavedContentResponse(GenerateContentMessages.Saved, ContentResponse.From(item)));
+    }
+
+    // Another user's job answers exactly like a missing one, so job ids cannot be probed.
+    private static async Task<Job?> FindOwnJobAsync(string jobId, Guid userId, ContentDbContext db, CancellationToken cancellationToken) =>
+        Guid.TryParse(jobId, out var id)
+            ? await db.Jobs.AsNoTracking().FirstOrDefaultAsync(
+                j => j.Id == id && j.UserId == userId && j.Kind == JobKinds.GenerateContent, cancellationToken)
+            : null;
+
+    private static GenerateContentPayload PayloadOf(Job job) =>
+        JsonSerializer.Deserialize<GenerateContentPayload>(job.Payload, JsonSerializerOptions.Web)!;
+
+    private static GenerateContentResult? ResultOf(Job job) =>
+        job is { Status: JobStatus.Succeeded, Result: { } result }
+            ? JsonSerializer.Deserialize<GenerateContentResult>(result, JsonSerializerOptions.Web)
+            : null;
+
+    // "The future of AI in healthcare and beyond…" → at most TitleLength characters, cut at a word.
+    internal static string TitleFromPrompt(string prompt)
+    {
+        var text = string.Join(' ', prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (text.Length <= TitleLength)
+        {
+            return text;
+        }
+        var cut = text.LastIndexOf(' ', TitleLength - 1);
+        return text[..(cut > TitleLength / 2 ? cut : TitleLength - 1)].TrimEnd(',', ';', ':', '-', ' ') + "…";
+    }
+
+    private static BadRequest<ErrorMessage> BadRequest(string message) => TypedResults.BadRequest(new ErrorMessage(message));
+
+    private static NotFound<ErrorMessage> NotFound() => TypedResults.NotFound(new ErrorMessage(GenerateContentMessages.JobNotFound));
+}

@@ -1,0 +1,247 @@
+using System.Text.Json;
+using ContentPlatform.Api.Auth;
+using ContentPlatform.Api.Extensions;
+using ContentPlatform.Data;
+using ContentPlatform.Data.Entities;
+using ContentPlatform.Generation;
+using ContentPlatform.Generation.BlogPosts;
+using ContentPlatform.Generation.WebsiteAnalysis;
+using ContentPlatform.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ContentPlatform.Api.Jobs;
+
+// Document 001: start website-analysis and content-generation jobs, follow them (status, stream), retry and cancel them.
+// Jobs belong to a user (JWT) or an anonymous session (x-session-id); a job its caller does not own is a 404.
+public static class JobsApi
+{
+    // Bounds on the free-form objects a content-generation request carries, as serialized JSON.
+    private const int MaxObjectLength = 20_000;
+
+    public static RouteGroupBuilder MapJobsApiV1(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        jobs.MapPost("/website-analysis", StartWebsiteAnalysis)
+            .Accepts<WebsiteAnalysisRequest>("application/json")
+            .Produces<JobCreatedResponse>(StatusCodes.Status201Created);
+        jobs.MapPost("/content-generation", StartContentGeneration)
+            .Accepts<ContentGenerationRequest>("application/json")
+            .Produces<JobCreatedResponse>(StatusCodes.Status201Created);
+        jobs.MapGet("/{jobId}/status", GetStatus).Produces<JobStatusResponse>();
+        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>();
+        jobs.MapPost("/{jobId}/cancel", Cancel).Produces<JobCancelledResponse>();
+        jobs.MapGet("/{jobId}/stream", JobStream.StreamAsync).AllowTokenFromQuery().Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return jobs;
+    }
+
+    private static async Task<IResult> StartWebsiteAnalysis(JsonBody body, HttpContext http, JobQueue queue, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http);
+        if (!caller.IsKnown)
+        {
+            return ApiFailure.NoCaller(http, Caller.SignInOrSession);
+        }
+        var url = body.GetString("url");
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return ApiFailure.BadRequest(JobMessages.UrlRequired);
+        }
+        if (url.Length > Limits.Url || WebsiteFetcher.ParseWebUrl(url) is null)
+        {
+            return ApiFailure.BadRequest(JobMessages.UrlInvalid);
+        }
+        return await EnqueueAsync(queue, new EnqueueRequest(JobKinds.WebsiteAnalysis, caller.Owner, new WebsiteAnalysisJobPayload(url.Trim())), cancellationToken);
+    }
+
+    private static async Task<IResult> StartContentGeneration(
+        JsonBody body, HttpContext http, JobQueue queue, ContentDbContext db, CancellationToken cancellationToken)
+    {
+        if (Caller.From(http).UserId is not { } userId)
+        {
+            return ApiFailure.NoCaller(http, AuthMessages.NoToken);
+        }
+        if (!body.IsObject)
+        {
+            return ApiFailure.BadRequest(JobMessages.InvalidBody);
+        }
+        if (ContentGenerationProblem(body) is { } problem)
+        {
+            return ApiFailure.BadRequest(problem);
+        }
+        var payload = ContentGenerationPayload(body);
+        if (payload.OrganizationId is { } organizationId
+            && !await db.Organizations.AnyAsync(o => o.Id == organizationId && o.UserId == userId, cancellationToken))
+        {
+            return ApiFailure.BadRequest("organizationId is not one of your organizations");
+        }
+        return await EnqueueAsync(queue, new EnqueueRequest(JobKinds.ContentGeneration, JobOwner.User(userId), payload), cancellationToken);
+    }
+
+    private static async Task<IResult> EnqueueAsync(JobQueue queue, EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (job, _) = await queue.EnqueueAsync(request, cancellationToken);
+            return TypedResults.Created($"/api/v1/jobs/{job.Id}/status", new JobCreatedResponse(job.Id));
+        }
+        catch (JobQueueUnavailableException)
+        {
+            return ApiFailure.QueueUnavailable();
+        }
+    }
+
+    // The payload of a request ContentGenerationProblem found nothing wrong with.
+    private static ContentGenerationJobPayload ContentGenerationPayload(JsonBody body) => new(
+        Topic(body)!.Value,
+        body.TryGet("businessInfo", out var business) && business.ValueKind == JsonValueKind.Object ? business.Clone() : null,
+        Guid.TryParse(body.GetString("organizationId"), out var organizationId) ? organizationId : null,
+        body.GetString("additionalInstructions")?.Trim() is { Length: > 0 } instructions ? instructions : null,
+        new ContentGenerationOptions(
+            Option(body, "includeVisuals")?.GetBoolean() ?? false,
+            Option(body, "autoSave")?.GetBoolean() ?? false,
+            Option(body, "status")?.GetString() ?? PostStatus.Draft));
+
+    private static string? ContentGenerationProblem(JsonBody body)
+    {
+        if (Topic(body) is not { } topic)
+        {
+            return JobMessages.TopicRequired;
+        }
+        if (topic.GetRawText().Length > MaxObjectLength || topic.GetProperty("title").GetString()!.Trim().Length > Limits.Title)
+        {
+            return $"topic is too large (a title of at most {Limits.Title} characters, {MaxObjectLength} characters in all)";
+        }
+        if (body.Has("businessInfo") && (!body.TryGet("businessInfo", out var business) || business.ValueKind != JsonValueKind.Object
+            || business.GetRawText().Length > MaxObjectLength))
+        {
+            return $"businessInfo must be an object of at most {MaxObjectLength} characters";
+        }
+        if (body.Has("organizationId") && !Guid.TryParse(body.GetString("organizationId"), out _))
+        {
+            return "organizationId must be a UUID";
+        }
+        if (!body.TryGetOptionalString("additionalInstructions", out var instructions) || instructions?.Length > Limits.Prompt)
+        {
+            return $"additionalInstructions must be a string of at most {Limits.Prompt} characters";
+        }
+        if (body.Has("options") && (!body.TryGet("options", out var options) || options.ValueKind != JsonValueKind.Object))
+        {
+            return "options must be an object";
+        }
+        if (Option(body, "includeVisuals") is { ValueKind: not (JsonValueKind.True or JsonValueKind.False) }
+            || Option(body, "autoSave") is { ValueKind: not (JsonValueKind.True or JsonValueKind.False) })
+        {
+            return "options.includeVisuals and options.autoSave must be true or false";
+        }
+        if (Option(body, "status") is { } status && !(status.ValueKind == JsonValueKind.String && PostStatus.IsValid(status.GetString())))
+        {
+            return $"options.status must be \"{PostStatus.Draft}\" or \"{PostStatus.Published}\"";
+        }
+        return null;
+    }
+
+    // The topic object with a non-empty title; a bare string is taken as the title.
+    private static JsonElement? Topic(JsonBody body)
+    {
+        if (!body.TryGet("topic", out var topic))
+        {
+            return null;
+        }
+        if (topic.ValueKind == JsonValueKind.String)
+        {
+            return string.IsNullOrWhiteSpace(topic.GetString()) ? null : JsonSerializer.SerializeToElement(new { title = topic.GetString() });
+        }
+        return topic.ValueKind == JsonValueKind.Object && topic.TryGetProperty("title", out var title)
+            && title.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(title.GetString())
+            ? topic.Clone()
+            : null;
+    }
+
+    private static JsonElement? Option(JsonBody body, string name) =>
+        body.TryGet("options", out var options) && options.ValueKind == JsonValueKind.Object
+        && options.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value
+            : null;
+
+    private static async Task<IResult> GetStatus(string jobId, HttpContext http, ContentDbContext db, CancellationToken cancellationToken)
+    {
+        var (job, failure) = await FindOwnedAsync(jobId, http, db, cancellationToken);
+        if (job is null)
+        {
+            return failure!;
+        }
+        JsonElement? result = null;
+        if (job.Result is not null)
+        {
+            using var document = JsonDocument.Parse(job.Result);
+            result = document.RootElement.Clone();
+        }
+        return TypedResults.Ok(new JobStatusResponse(job.Id, job.Status, job.Progress, job.CurrentStep, job.EstimatedTimeRemaining,
+            job.Error, job.ErrorCode, result, job.CreatedAt, job.UpdatedAt));
+    }
+
+    private static async Task<IResult> Retry(string jobId, HttpContext http, ContentDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    {
+        var (job, failure) = await FindOwnedAsync(jobId, http, db, cancellationToken);
+        if (job is null)
+        {
+            return failure!;
+        }
+        try
+        {
+            var retried = await queue.RetryAsync(job.Id, cancellationToken);
+            return retried.Outcome switch
+            {
+                RetryOutcome.Requeued => TypedResults.Ok(new JobCreatedResponse(job.Id)),
+                RetryOutcome.NotFound => NotFound(),
+                _ => ApiFailure.Result(StatusCodes.Status409Conflict, "Job not failed", JobMessages.NotRetryable),
+            };
+        }
+        catch (JobQueueUnavailableException)
+        {
+            return ApiFailure.QueueUnavailable();
+        }
+        // A calendar job can only be retried while its audience has no other calendar job queued or running.
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return ApiFailure.Result(StatusCodes.Status409Conflict, "Job in progress", JobMessages.SubjectBusy);
+        }
+    }
+
+    private static async Task<IResult> Cancel(string jobId, HttpContext http, ContentDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    {
+        var (job, failure) = await FindOwnedAsync(jobId, http, db, cancellationToken);
+        if (job is null)
+        {
+            return failure!;
+        }
+        var cancelled = await queue.CancelAsync(job.Id, cancellationToken);
+        return cancelled.Outcome switch
+        {
+            CancelOutcome.Cancelled => TypedResults.Ok(new JobCancelledResponse(true)),
+            CancelOutcome.NotFound => NotFound(),
+            _ => ApiFailure.Result(StatusCodes.Status409Conflict, "Job already finished", JobMessages.AlreadyFinished),
+        };
+    }
+
+    // The caller's job, or the answer to give instead: 401 without credentials, 404 for a malformed id, a missing job
+    // or someone else's (never telling those apart).
+    internal static async Task<(Job? Job, IResult? Failure)> FindOwnedAsync(
+        string jobId, HttpContext http, ContentDbContext db, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http);
+        if (!caller.IsKnown)
+        {
+            return (null, ApiFailure.NoCaller(http, Caller.SignInOrSession));
+        }
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            return (null, NotFound());
+        }
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        return job is not null && caller.Owns(job.UserId, job.SessionId) ? (job, null) : (null, NotFound());
+    }
+
+    private static IResult NotFound() => ApiFailure.Result(StatusCodes.Status404NotFound, JobMessages.NotFound, JobMessages.NotFound);
+}

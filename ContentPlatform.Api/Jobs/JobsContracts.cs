@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace ContentPlatform.Api.Jobs;
+
+public sealed record WebsiteAnalysisRequest(string Url);
+
+public sealed record ContentGenerationRequest(
+    JsonElement Topic,
+    JsonElement? BusinessInfo,
+    Guid? OrganizationId,
+    string? AdditionalInstructions,
+    ContentGenerationRequestOptions? Options);
+
+public sealed record ContentGenerationRequestOptions(bool? IncludeVisuals, bool? AutoSave, string? Status);
+
+public sealed record JobCreatedResponse(Guid JobId);
+
+// Exactly the fields of document 001 §3.2; result is the job's JSON result (null until it succeeds).
+public sealed record JobStatusResponse(
+    Guid JobId,
+    string Status,
+    int Progress,
+    string? CurrentStep,
+    int? EstimatedTimeRemaining,
+    string? Error,
+    string? ErrorCode,
+    JsonElement? Result,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+public sealed record JobCancelledResponse(bool Cancelled);
+
+// The data of the stream's events (GET /api/v1/jobs/{jobId}/stream).
+public sealed record StreamConnected(Guid JobId, string Status);
+
+public sealed record StreamProgress(
+    Guid JobId,
+    string Status,
+    int Progress,
+    string? CurrentStep,
+    string? Phase,
+    int? EstimatedTimeRemaining,
+    int? StrategyIndex,
+    int? StrategyTotal,
+    string? StrategyId);
+
+public sealed record StreamComplete(Guid JobId, string Status, JsonElement? Result, DateTime? CompletedAt);
+
+public sealed record StreamFailed(Guid JobId, string Status, string? Error, string? ErrorCode, DateTime? CompletedAt);
+
+public static class JobMessages
+{
+    public const string NotFound = "Job not found";
+    public const string UrlRequired = "url is required";
+    public const string UrlInvalid = "url must be an absolute http or https URL";
+    public const string InvalidBody = "Invalid request body";
+    public const string TopicRequired = "topic is required (an object with a title)";
+    public const string NotRetryable = "Only failed jobs can be retried";
+    public const string AlreadyFinished = "Only queued or running jobs can be cancelled";
+    public const string SubjectBusy = "Another job for the same subject is already queued or running";
+}
+
+// Event names of the job stream.
+public static class StreamEvents
+{
+    public const string Connected = "connected";
+    public const string ProgressUpdate = "progress-update";
+    public const string Complete = "complete";
+    public const string Failed = "failed";
+
+    // The id of "connected" when the client sent no usable Last-Event-ID: the position before the job's first event.
+    public const string Start = "0-0";
+}
+
+internal static class JsonFields
+{
+    public static string? String(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static int? Int(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
+
+    public static DateTime? Time(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTime(out var time)
+            ? time.ToUniversalTime()
+            : null;
+
+    public static JsonElement? Element(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+}

@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ContentPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ContentPlatform.Tests.Api;
+
+public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private static string NewEmail() => $"john-{Guid.NewGuid():N}@example.com";
+
+    [Fact]
+    public async Task Register_returns_201_with_id_name_email_and_a_token_that_works_for_me()
+    {
+        var client = factory.CreateClient();
+        var email = NewEmail();
+
+        var response = await client.PostAsJsonAsync("/auth/register", new { name = "John Doe", email, password = "securePassword123" });
+
+        var body = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
+        Assert.Equal(["_id", "name", "email", "token"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("John Doe", body.GetProperty("name").GetString());
+        Assert.Equal(email, body.GetProperty("email").GetString());
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());
+        var me = await HttpAssert.JsonAsync(await client.GetAsync("/auth/me"), HttpStatusCode.OK);
+        Assert.Equal(["_id", "name", "email", "status", "__v"], me.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(body.GetProperty("_id").GetString(), me.GetProperty("_id").GetString());
+        Assert.Equal("active", me.GetProperty("status").GetString());
+        Assert.Equal(0, me.GetProperty("__v").GetInt32());
+    }
+
+    [Fact]
+    public async Task Token_payload_is_exactly_id_iat_exp_valid_for_30_days_and_signed_hs256()
+    {
+        var (_, user) = await factory.CreateUserAsync();
+
+        var token = new JsonWebToken(user.Token);
+
+        Assert.Equal("HS256", token.Alg);
+        var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(user.Token.Split('.')[1])).RootElement;
+        Assert.Equal(["exp", "iat", "id"], payload.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(user.Id, payload.GetProperty("id").GetString());
+        Assert.Equal(30 * 24 * 3600, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
+    }
+
+    [Fact]
+    public async Task Register_with_an_existing_email_in_another_case_is_refused()
+    {
+        var client = factory.CreateClient();
+        var email = NewEmail();
+        (await client.PostAsJsonAsync("/auth/register", new { name = "A", email, password = "p" })).EnsureSuccessStatusCode();
+
+        var response = await client.PostAsJsonAsync("/auth/register", new { name = "B", email = email.ToUpperInvariant(), password = "q" });
+
+        await HttpAssert.MessageAsync(response, HttpStatusCode.BadRequest, "User already exists");
+    }
+
+    [Fact]
+    public async Task Concurrent_registrations_of_one_email_create_one_user_and_answer_400_to_the_rest()
+    {
+        var client = factory.CreateClient();
+        var email = NewEmail();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            client.PostAsJsonAsync("/auth/register", new { name = $"User {i}", email, password = "password" })));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await HttpAssert.MessageAsync(refused, HttpStatusCode.BadRequest, "User already exists");
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"email":"a@example.com","password":"p"}""")]
+    [InlineData("""{"name":"","email":"a@example.com","password":"p"}""")]
+    [InlineData("""{"name":"A","email":"a@example.com"}""")]
+    [InlineData("""{"name":"A","email":42,"password":"p"}""")]
+    [InlineData("""{"name":["A"],"email":"a@example.com","password":"p"}""")]
+    [InlineData("""[{"name":"A","email":"a@example.com","password":"p"}]""")]
+    [InlineData("""{"name":"A","email":"a@example.com","password":"p" """)]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task Register_with_missing_or_malformed_fields_answers_please_provide_all_fields(string body)
+    {
+        var response = await factory.CreateClient().PostAsync("/auth/register", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await HttpAssert.MessageAsync(response, HttpStatusCode.BadRequest, "Please provide all fields");
+    }
+
+    [Fact]
+    public async Task Register_with_an_invalid_email_is_refused()
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/auth/register", new { name = "A", email = "not-an-email", password = "p" });
+
+        await HttpAssert.MessageAsync(response, HttpStatusCode.BadRequest, "Please provide a valid email");
+    }
+
+    [Fact]
+    public async Task Register_with_an_overlong_name_is_refused_and_nothing_is_written()
+    {
+        var email = NewEmail();
+        var response = await factory.CreateClient().PostAsJsonAsync("/auth/register",
+            new { name = new string('n', Limits.Name + 1), email, password = "p" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
+        Assert.False(await db.Users.AnyAsync(u => u.NormalizedEmail == email));
+    }
+
+    [Fact]
+    public async Task Login_with_the_right_password_in_any_email_case_returns_200_and_a_token()
+    {
+        var client = factory.CreateClient();
+        var email = NewEmail();
+        (await client.PostAsJsonAsync("/auth/register", new { name = "John", email, password = "securePassword123" })).EnsureSuccessStatusCode();
+
+        var response = await client.PostAsJsonAsync("/auth/login", new { email = email.ToUpperInvariant(), password = "securePassword123" });
+
+        var body = await HttpAssert.JsonAsync(response, HttpStatusCode.OK);
+        Assert.Equal(["_id", "name", "email", "token"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(email, body.GetProperty("email").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("token").GetString()));
+    }
+
+    [Fact]
+    public async Task Login_with_a_wrong_password_or_unknown_email_answers_invalid_credentials()
+    {
+        var client = factory.CreateClient();
+        var email = NewEmail();
+        (await client.PostAsJsonAsync("/auth/register", new { name = "John", email, password = "right" })).EnsureSuccessStatusCode();
+
+        await HttpAssert.MessageAsync(await client.PostAsJsonAsync("/auth/login", new { email, password = "wrong" }),
+            HttpStatusCode.Unauthorized, "Invalid credentials");
+        await HttpAssert.MessageAsync(await client.PostAsJsonAsync("/auth/login", new { email = NewEmail(), password = "right" }),
+            HttpStatusCode.Unauthorized, "Invalid credentials");
+    }
+
+    [Theory]
+    [InlineData("""{"email":"a@example.com"}""")]
+    [InlineData("""{"email":"a@example.com","password":123}""")]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    public async Task Login_with_missing_or_malformed_fields_answers_400(string body)
+    {
+        var response = await factory.CreateClient().PostAsync("/auth/login", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await HttpAssert.MessageAsync(response, HttpStatusCode.BadRequest, "Please provide all fields");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    public async Task Me_without_a_bearer_token_answers_no_token(string? authorization)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/auth/me");
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        await HttpAssert.MessageAsync(response, HttpStatusCode.Unauthorized, "Not authorized, no token");
+    }
+
+    [Fact]
+    public async Task Me_with_an_empty_bearer_token_answers_no_token()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/auth/me");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer ");
+
+        await HttpAssert.MessageAsync(await factory.CreateClient().SendAsync(request), HttpStatusCode.Unauthorized, "Not authorized, no token");
+    }
+
+    [Fact]
+    public async Task Tampered_unsigned_expired_and_foreign_tokens_answer_not_authorized()
+    {
+        var (_, user) = await factory.CreateUserAsync();
+        var parts = user.Token.Split('.');
+        var otherId = Guid.NewGuid().ToString();
+        var tamperedPayload = Base64UrlEncoder.Encode($$"""{"id":"{{otherId}}","iat":1736668800,"exp":4102444800}""");
+        var unsignedHeader = Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
+        var userPayload = parts[1];
+
+        string[] tokens =
+        [
+            $"{parts[0]}.{tamperedPayload}.{parts[2]}",
+            $"{unsignedHeader}.{userPayload}.",
+            $"{unsignedHeader}.{userPayload}",
+            Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow.AddDays(-31), DateTime.UtcNow.AddSeconds(-5)),
+            Sign("another-key-that-is-also-at-least-32-bytes-long", user.Id, DateTime.UtcNow, DateTime.UtcNow.AddDays(1)),
+            "not-a-jwt",
+        ];
+        foreach (var token in tokens)
+        {
+            var client = factory.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await HttpAssert.MessageAsync(await client.GetAsync("/auth/me"), HttpStatusCode.Unauthorized, "Not authorized");
+        }
+    }
+
+    [Fact]
+    public async Task A_valid_token_of_a_user_who_no_longer_exists_answers_user_not_found()
+    {
+        var (client, user) = await factory.CreateUserAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
+            await db.Users.Where(u => u.Id == Guid.Parse(user.Id)).ExecuteDeleteAsync();
+        }
+
+        await HttpAssert.MessageAsync(await client.GetAsync("/auth/me"), HttpStatusCode.Unauthorized, "User not found");
+        await HttpAssert.MessageAsync(await client.GetAsync("/content"), HttpStatusCode.Unauthorized, "User not found");
+    }
+
+    [Fact]
+    public async Task Passwords_are_stored_hashed()
+    {
+        var (_, user) = await factory.CreateUserAsync();
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
+        var stored = await db.Users.SingleAsync(u => u.Id == Guid.Parse(user.Id));
+        Assert.DoesNotContain("password123", stored.PasswordHash);
+        Assert.True(stored.PasswordHash.Length > 40);
+    }
+
+    internal static string Sign(string key, string userId, DateTime issuedAt, DateTime expires) =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = new Dictionary<string, object> { ["id"] = userId },
+            IssuedAt = issuedAt,
+            Expires = expires,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+        });
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ContentPlatform.Tests.Api;
+
+namespace ContentPlatform.Tests.GenerateContent;
+
+// Document 003's flow against the real Api and a real Worker process: register → generate → completed → save →
+// listed in /content, and the job_completed notification over SSE.
+public sealed class GenerationEndToEndTests(GeneratingApiFactory factory) : IClassFixture<GeneratingApiFactory>
+{
+    [Fact]
+    public async Task Register_generate_complete_save_and_find_it_in_the_library()
+    {
+        var (client, user) = await factory.CreateUserAsync();
+
+        var jobId = await QueueAsync(client, "How to bake a sourdough bread", "Blog Post Outline");
+        var status = await WaitForStatusAsync(client, jobId, "completed");
+
+        Assert.Equal(
+            ["jobId", "status", "contentType", "prompt", "scheduledFor", "createdAt", "generatedContent", "completedAt"],
+            status.EnumerateObject().Select(p => p.Name));
+        var generated = status.GetProperty("generatedContent").GetString()!;
+        Assert.StartsWith("#", generated);
+        Assert.Contains("sourdough", generated, StringComparison.OrdinalIgnoreCase);
+
+        var save = await client.PostAsJsonAsync($"/generate-content/{jobId}/save", new { });
+        Assert.Equal(HttpStatusCode.Created, save.StatusCode);
+        var saved = await save.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Content saved successfully", saved.GetProperty("message").GetString());
+        var content = saved.GetProperty("content");
+        Assert.Equal("How to bake a sourdough bread", content.GetProperty("title").GetString());
+        Assert.Equal("Blog Post Outline", content.GetProperty("type").GetString());
+        Assert.Equal(generated, content.GetProperty("body").GetString());
+        Assert.Equal(user.Id, content.GetProperty("userId").GetString());
+
+        var library = await client.GetFromJsonAsync<JsonElement[]>("/content");
+        Assert.Equal(content.GetProperty("_id").GetString(), Assert.Single(library!).GetProperty("_id").GetString());
+
+        var jobs = await client.GetFromJsonAsync<JsonElement[]>("/generate-content");
+        var listed = Assert.Single(jobs!);
+        Assert.Equal("completed", listed.GetProperty("status").GetString());
+        Assert.Equal(generated, listed.GetProperty("generatedContent").GetString());
+        Assert.True(listed.TryGetProperty("completedAt", out _));
+    }
+
+    [Fact]
+    public async Task Saving_with_a_title_uses_it()
+    {
+        var (client, _) = await factory.CreateUserAsync();
+        var jobId = await QueueAsync(client, "Wireless headphones with 40-hour battery", "Product Description");
+        await WaitForStatusAsync(client, jobId, "completed");
+
+        var save = await client.PostAsJsonAsync($"/generate-content/{jobId}/save", new { title = "Headphones page" });
+
+        Assert.Equal(HttpStatusCode.Created, save.StatusCode);
+        var content = (await save.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("content");
+        Assert.Equal("Headphones page", content.GetProperty("title").GetString());
+        Assert.Equal("Product Description", content.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task The_users_event_stream_delivers_job_completed_with_the_documented_payload()
+    {
+        var (client, user) = await factory.CreateUserAsync();
+        using var events = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/events?token={user.Token}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await events.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("retry:", await reader.ReadLineAsync());
+        // The stream subscribes right after the retry hint; give it a moment before the job can finish.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var jobId = await QueueAsync(client, "Summer sale on running shoes", "Social Media Caption");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (name, id, data) = await ReadEventAsync(reader, timeout.Token);
+        Assert.Equal("job_completed", name);
+        Assert.False(string.IsNullOrEmpty(id));
+        var payload = JsonDocument.Parse(data).RootElement;
+        Assert.Equal(
+            ["userId", "jobId", "status", "generatedContent", "completedAt"],
+            payload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(user.Id, payload.GetProperty("userId").GetString());
+        Assert.Equal(jobId, payload.GetProperty("jobId").GetString());
+        Assert.Equal("completed", payload.GetProperty("status").GetString());
+        Assert.Contains("#", payload.GetProperty("generatedContent").GetString());
+    }
+
+    private static async Task<(string Name, string? Id, string Data)> ReadEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        string? name = null, id = null;
+        var data = new List<string>();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (name is not null)
+                {
+                    return (name, id, string.Join('\n', data));
+                }
+                continue;
+            }
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+            else if (line.StartsWith("id: ", StringComparison.Ordinal)) id = line[4..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal)) data.Add(line[6..]);
+        }
+        throw new EndOfStreamException("The event stream ended before an event arrived.");
+    }
+
+    private static async Task<string> QueueAsync(HttpClient client, string prompt, string contentType)
+    {
+        var response = await client.PostAsJsonAsync("/generate-content", new { prompt, contentType });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, body.GetProperty("delaySeconds").GetInt32());
+        return body.GetProperty("jobId").GetString()!;
+    }
+
+    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string jobId, string expected)
+    {
+        var last = default(JsonElement);
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            last = await client.GetFromJsonAsync<JsonElement>($"/generate-content/{jobId}");
+            if (last.GetProperty("status").GetString() == expected)
+            {
+                return last;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Job {jobId} never became {expected}; last seen {last}.");
+    }
+}

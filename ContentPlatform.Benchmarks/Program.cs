@@ -1,6 +1,6 @@
 using ContentPlatform.Benchmarks;
 
-const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 256] [--producers 128] [--repeat 1] " +
+const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
     "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000]";
 if (args.Length == 0 || args[0] != "jobs")
 {
@@ -13,7 +13,7 @@ string Option(string name, string fallback) =>
 var settings = new JobBenchmarkSettings(
     Count: int.Parse(Option("count", "20000")),
     Workers: Option("workers", "1,2,4").Split(',').Select(int.Parse).ToArray(),
-    Concurrency: int.Parse(Option("concurrency", "256")),
+    Concurrency: int.Parse(Option("concurrency", "1024")),
     Producers: int.Parse(Option("producers", "128")),
     Repeat: int.Parse(Option("repeat", "1")),
     CompareBullMq: args.Contains("--compare-bullmq"),

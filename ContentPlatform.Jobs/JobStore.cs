@@ -111,6 +111,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     internal const string FinishSql = $"""
             update jobs j set status = u.status, result = u.result::jsonb, error = u.error, error_code = u.error_code,
                               progress = case when u.status = 'succeeded' then 100 else j.progress end,
+                              estimated_time_remaining = case when u.status = 'queued' then j.estimated_time_remaining else 0 end,
                               completed_at = case when u.status = 'queued' then null else now() end,
                               scheduled_for = case when u.status = 'queued' then now() + make_interval(secs => u.delay) else j.scheduled_for end,
                               updated_at = now()

@@ -30,6 +30,7 @@ public sealed class AsyncJobsEndToEndTests(AsyncJobsFactory factory) : IClassFix
 
         var status = await AsyncJobsFactory.WaitForStatusAsync(session, jobId, "succeeded");
         Assert.Equal(100, status.GetProperty("progress").GetInt32());
+        Assert.Equal(0, status.GetProperty("estimatedTimeRemaining").GetInt32());
         var result = status.GetProperty("result");
         Assert.Equal(JsonValueKind.Object, result.ValueKind);
         Assert.Equal("Crumb & Co", result.GetProperty("analysis").GetProperty("businessName").GetString());

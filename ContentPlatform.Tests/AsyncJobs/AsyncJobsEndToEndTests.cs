@@ -1,3 +1,4 @@
+using ContentPlatform.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ContentPlatform.Tests.Api;
+using ContentPlatform.Tests.Infrastructure;
 
 namespace ContentPlatform.Tests.GenerateContent;
 
@@ -64,24 +64,19 @@ public sealed class GenerationEndToEndTests(GeneratingApiFactory factory) : ICla
     public async Task The_users_event_stream_delivers_job_completed_with_the_documented_payload()
     {
         var (client, user) = await factory.CreateUserAsync();
-        using var events = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/events?token={user.Token}");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await events.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.StartsWith("retry:", await reader.ReadLineAsync());
-        // The stream subscribes right after the retry hint; give it a moment before the job can finish.
+        var stream = ServerSentEventsReader.ReadAsync(factory.CreateClient(), $"/events?token={user.Token}", stopAfter: 1);
+        // Give the stream a moment to subscribe before the job can finish.
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         var jobId = await QueueAsync(client, "Summer sale on running shoes", "Social Media Caption");
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var (name, id, data) = await ReadEventAsync(reader, timeout.Token);
-        Assert.Equal("job_completed", name);
-        Assert.False(string.IsNullOrEmpty(id));
-        var payload = JsonDocument.Parse(data).RootElement;
+        var received = await stream;
+        Assert.Equal(HttpStatusCode.OK, received.Status);
+        Assert.Equal("text/event-stream", received.ContentType);
+        var jobCompleted = Assert.Single(received.Events);
+        Assert.Equal("job_completed", jobCompleted.Name);
+        Assert.False(string.IsNullOrEmpty(jobCompleted.Id));
+        var payload = jobCompleted.Data;
         Assert.Equal(
             ["userId", "jobId", "status", "generatedContent", "completedAt"],
             payload.EnumerateObject().Select(p => p.Name));
@@ -89,27 +84,6 @@ public sealed class GenerationEndToEndTests(GeneratingApiFactory factory) : ICla
         Assert.Equal(jobId, payload.GetProperty("jobId").GetString());
         Assert.Equal("completed", payload.GetProperty("status").GetString());
         Assert.Contains("#", payload.GetProperty("generatedContent").GetString());
-    }
-
-    private static async Task<(string Name, string? Id, string Data)> ReadEventAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        string? name = null, id = null;
-        var data = new List<string>();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length == 0)
-            {
-                if (name is not null)
-                {
-                    return (name, id, string.Join('\n', data));
-                }
-                continue;
-            }
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
-            else if (line.StartsWith("id: ", StringComparison.Ordinal)) id = line[4..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal)) data.Add(line[6..]);
-        }
-        throw new EndOfStreamException("The event stream ended before an event arrived.");
     }
 
     private static async Task<string> QueueAsync(HttpClient client, string prompt, string contentType)

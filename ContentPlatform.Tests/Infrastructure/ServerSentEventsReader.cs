@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace ContentPlatform.Tests.AsyncJobs;
+namespace ContentPlatform.Tests.Infrastructure;
 
 public sealed record ReceivedEvent(string? Id, string Name, JsonElement Data);
 

@@ -477,13 +477,16 @@ internal sealed partial class JobWorker : BackgroundService
             JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState),
         ]);
 
-    // The claim found nothing to run: the job ended, was cancelled, is run by another Worker, or is not due yet.
+    // The claim found nothing to run: the job ended, was cancelled, is run by another Worker, or was not due yet.
+    // A job still queued goes back to its delayed set whatever the clock says now: a message that was early by
+    // less than a millisecond (scores are whole milliseconds) may already be due when this runs, and dropping
+    // it would leave the job queued with no message.
     private async Task SkipAsync(Delivery delivery, Guid jobId)
     {
         try
         {
             var db = _redis.GetDatabase();
-            if (await _store.GetAsync(jobId, CancellationToken.None) is { Status: JobStatus.Queued } job && job.ScheduledFor > DateTime.UtcNow)
+            if (await _store.GetAsync(jobId, CancellationToken.None) is { Status: JobStatus.Queued } job)
             {
                 await ScheduleAsync(db, job);
             }

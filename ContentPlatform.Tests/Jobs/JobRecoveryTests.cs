@@ -23,7 +23,8 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         var prefix = $"t{Guid.NewGuid():N}:";
         var settings = new Dictionary<string, string?> { ["Jobs:VisibilityTimeout"] = "00:00:01.500", ["Jobs:Concurrency"] = "4" };
         await using var api = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix);
-        var (job, _) = await api.Queue.EnqueueAsync(Sleep(4000, steps: 40), default);
+        // Long enough that the kill lands mid-job even when a loaded machine slows the test down.
+        var (job, _) = await api.Queue.EnqueueAsync(Sleep(10_000, steps: 100), default);
 
         await using var first = WorkerProcess.Start(database, servers.Redis.ConnectionString, prefix, settings, line => output.WriteLine("first: " + line));
         await api.WaitForAsync(job.Id, j => j.Status == JobStatus.Running && j.Progress > 0);

@@ -66,7 +66,7 @@ public sealed class GenerationEndToEndTests(GeneratingApiFactory factory) : ICla
         var (client, user) = await factory.CreateUserAsync();
         var stream = ServerSentEventsReader.ReadAsync(factory.CreateClient(), $"/events?token={user.Token}", stopAfter: 1);
         // Give the stream a moment to subscribe before the job can finish.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
 
         var jobId = await QueueAsync(client, "Summer sale on running shoes", "Social Media Caption");
 

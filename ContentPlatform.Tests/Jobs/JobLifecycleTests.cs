@@ -152,10 +152,11 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         var otherUser = await _engine.CreateUserAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var received = ReadFirstAsync(_engine.Events.SubscribeUserAsync(userId, cts.Token));
-        await Task.Delay(200); // let the subscription register before the jobs end
 
-        await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(otherUser), new { }), default);
-        var (job, _) = await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(userId), new { }), default);
+        // Delayed, so both end well after the subscription has registered, however loaded the machine.
+        var delay = TimeSpan.FromSeconds(2);
+        await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(otherUser), new { }) { Delay = delay }, default);
+        var (job, _) = await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(userId), new { }) { Delay = delay }, default);
 
         var jobEvent = await received;
         Assert.Equal(job.Id, jobEvent.JobId);

@@ -10,7 +10,7 @@ internal sealed class BullMqBenchmark(string directory)
 {
     public static async Task<BullMqBenchmark> PrepareAsync()
     {
-        var directory = Path.Combine(JobBenchmark.RepositoryRoot(), "ContentPlatform.Benchmarks", "bullmq");
+        var directory = Path.Combine(RepositoryLayout.Root(), "ContentPlatform.Benchmarks", "bullmq");
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "bullmq")))
         {
             // npm install, not npm ci: npm 11's lock file omits the other platforms' optional packages of

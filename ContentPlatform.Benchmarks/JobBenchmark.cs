@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ContentPlatform.Data;
+using ContentPlatform.Hosting.Orchestration;
 using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using ContentPlatform.Jobs;
@@ -35,9 +34,9 @@ internal static class JobBenchmark
         var password = Guid.NewGuid().ToString("N");
         Console.WriteLine("Starting PostgreSQL (durable commits) and Redis ...");
         await using var postgres = await PostgresServer.StartAsync(
-            new PostgresServerOptions(Path.Combine(root, "postgres"), FreePort(), password), null, CancellationToken.None);
+            new PostgresServerOptions(Path.Combine(root, "postgres"), Ports.GetFree(), password), null, CancellationToken.None);
         await using var redis = await RedisServer.StartAsync(
-            new RedisServerOptions(Path.Combine(root, "redis"), FreePort(), password) { Durable = false }, null, CancellationToken.None);
+            new RedisServerOptions(Path.Combine(root, "redis"), Ports.GetFree(), password) { Durable = false }, null, CancellationToken.None);
         await PrintServerSettingsAsync(postgres);
         Console.WriteLine($"{settings.Count} no-op jobs per run, {settings.Producers} concurrent producers, concurrency {settings.Concurrency} per Worker process" +
             (bullMq is null ? "" : $" (BullMQ {settings.BullMqConcurrency})") + $", {Environment.ProcessorCount} cores, load average {LoadAverage()}");
@@ -279,8 +278,7 @@ internal static class JobBenchmark
 
     private static ChildProcess StartWorker(string database, string redis, string prefix, int concurrency)
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Path.Combine(RepositoryRoot(), "ContentPlatform.Worker", "bin", configuration, "net10.0", "ContentPlatform.Worker.dll");
+        var dll = RepositoryLayout.BuiltAssembly("ContentPlatform.Worker");
         return ChildProcess.Start(new ChildProcessSpec("dotnet", [dll])
         {
             Environment = new Dictionary<string, string?>
@@ -290,31 +288,15 @@ internal static class JobBenchmark
                 ["Jobs__KeyPrefix"] = prefix,
                 ["Jobs__DiagnosticKinds"] = "true",
                 ["Jobs__Concurrency"] = concurrency.ToString(),
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.GetFree()}",
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["DOTNET_gcServer"] = "0",
             },
         }, Console.WriteLine);
     }
 
-    public static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ContentPlatform.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("ContentPlatform.sln not found above " + AppContext.BaseDirectory);
-        }
-        return root.FullName;
-    }
-
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 internal sealed record RunResult(string Engine, int Depth, string Workers, double Throughput, double EnqueueRate, double P50Ms, double P99Ms,

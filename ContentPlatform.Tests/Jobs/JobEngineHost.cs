@@ -114,15 +114,7 @@ internal static class WorkerProcess
 {
     public static ChildProcess Start(string database, string redis, string prefix, IReadOnlyDictionary<string, string?> settings, Action<string>? onOutput = null)
     {
-        var baseDirectory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        // …/ContentPlatform.Tests/bin/<configuration>/net10.0: run the Worker built in the same configuration.
-        var configuration = new DirectoryInfo(baseDirectory).Parent!.Name;
-        var root = new DirectoryInfo(baseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ContentPlatform.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("ContentPlatform.sln not found above " + baseDirectory);
-        }
-        var dll = Path.Combine(root.FullName, "ContentPlatform.Worker", "bin", configuration, "net10.0", "ContentPlatform.Worker.dll");
+        var dll = RepositoryLayout.BuiltAssembly("ContentPlatform.Worker");
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__contentdb"] = database,

@@ -19,12 +19,44 @@ public static class AudiencesApi
     public static RouteGroupBuilder MapAudiencesApiV1(this IEndpointRouteBuilder app)
     {
         var audiences = app.MapGroup("/api/v1/audiences").WithTags("Audiences");
-        audiences.MapPost("", Create).Accepts<CreateAudienceRequest>("application/json").Produces<AudienceEnvelope>(StatusCodes.Status201Created);
-        audiences.MapGet("", List).Produces<AudienceListEnvelope>();
-        audiences.MapGet("/{id}", Get).Produces<AudienceEnvelope>();
+        audiences.MapPost("", Create).Accepts<CreateAudienceRequest>("application/json").Produces<AudienceEnvelope>(StatusCodes.Status201Created)
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("createAudience")
+            .WithSummary("Create an audience")
+            .WithDescription("Creates an audience owned by the signed-in user, or by the anonymous session (`x-session-id`). "
+                + "`organizationId`, when given, must be one of the caller's organizations.")
+            .WithRequestExample(new { name = "Nonprofit executive directors", description = "Leaders of small nonprofits who answer to a board." })
+            .AnswersFailure(StatusCodes.Status400BadRequest,
+                $"Missing name (\"{AudienceMessages.NameRequired}\"), a field too long, or an `organizationId` that is not one of the caller's.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, JobsApi.NoCaller);
+        audiences.MapGet("", List).Produces<AudienceListEnvelope>()
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("listAudiences")
+            .WithSummary("List audiences")
+            .WithDescription("The caller's audiences, newest first, each with `content_calendar_job_id` while a calendar job is queued or running.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, JobsApi.NoCaller);
+        audiences.MapGet("/{id}", Get).Produces<AudienceEnvelope>()
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("getAudience")
+            .WithSummary("Get an audience")
+            .WithDescription("The audience, with its 30-day calendar in `content_ideas` once generated. `content_calendar_job_id` is present "
+                + "when the calendar is not ready but a content_calendar job is queued or running: use it as `jobId` for "
+                + "`GET /api/v1/jobs/{jobId}/stream` or `/status`. The optional `?testbed=1` of the calendar testbed changes nothing.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, JobsApi.NoCaller)
+            .AnswersFailure(StatusCodes.Status404NotFound, AudienceNotFound);
         audiences.MapPost("/{audienceId}/request-content-calendar", RequestContentCalendar)
             .Produces<ContentCalendarJobResponse>(StatusCodes.Status201Created)
-            .Produces<ContentCalendarJobResponse>();
+            .Produces<ContentCalendarJobResponse>()
+            .CalledBy(ApiCallers.SignedInUser)
+            .WithName("requestContentCalendar")
+            .WithSummary("Request content calendar")
+            .WithDescription("Enqueues a content calendar job for an audience and answers `201 { success, jobId }`. Idempotent: if a job is "
+                + "already queued or running for that audience, answers 200 with that job's `jobId` and "
+                + $"`message: \"{AudienceMessages.AlreadyInProgress}\"` instead of creating a duplicate. Body: empty `{{}}` or none.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, JobsApi.NotSignedIn)
+            .AnswersFailure(StatusCodes.Status404NotFound, AudienceNotFound)
+            .AnswersFailure(StatusCodes.Status429TooManyRequests, JobsApi.TooManyJobs)
+            .AnswersFailure(StatusCodes.Status503ServiceUnavailable, JobsApi.QueueUnavailable);
         return audiences;
     }
 
@@ -185,6 +217,8 @@ public static class AudiencesApi
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
+
+    private const string AudienceNotFound = $"The audience does not exist or the caller does not own it: error \"{AudienceMessages.NotFound}\".";
 
     private static IResult NotFound() =>
         ApiFailure.Result(StatusCodes.Status404NotFound, AudienceMessages.NotFound, AudienceMessages.NotFoundDetail);

@@ -1,9 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+using ContentPlatform.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ContentPlatform.Api.Audiences;
 
-public sealed record CreateAudienceRequest(string Name, string? Description, Guid? OrganizationId);
+public sealed record CreateAudienceRequest(
+    [property: MinLength(1), MaxLength(Limits.Name)] string Name,
+    [property: MaxLength(Limits.Description)] string? Description,
+    Guid? OrganizationId);
 
 // An audience as document 000's frontend reads it: the row's own fields in snake_case. content_ideas is the 30-day
 // calendar (null until generated); content_calendar_job_id is present only while a calendar job is queued or running.

@@ -19,9 +19,29 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register).Accepts<RegisterRequest>("application/json");
-        auth.MapPost("/login", Login).Accepts<LoginRequest>("application/json").RequireRateLimiting(AuthSetup.LoginRateLimitPolicy);
-        auth.MapGet("/me", Me).RequireAuthorization();
+        auth.MapPost("/register", Register).Accepts<RegisterRequest>("application/json")
+            .WithName("registerUser")
+            .WithSummary("Register user")
+            .WithDescription("Creates a new user account and returns authentication credentials: the user and a JWT (valid for 30 days) "
+                + "to send as `Authorization: Bearer <token>`.")
+            .WithRequestExample(new { name = "John Doe", email = "john@example.com", password = "securePassword123" })
+            .AnswersMessage(StatusCodes.Status400BadRequest,
+                $"Missing required fields (\"{AuthMessages.MissingFields}\"), a field too long, an invalid email (\"{AuthMessages.InvalidEmail}\") "
+                + $"or an email already registered (\"{AuthMessages.UserExists}\").")
+            .AnswersMessage(StatusCodes.Status429TooManyRequests, TooManyRequests);
+        auth.MapPost("/login", Login).Accepts<LoginRequest>("application/json").RequireRateLimiting(AuthSetup.LoginRateLimitPolicy)
+            .WithName("loginUser")
+            .WithSummary("Login user")
+            .WithDescription("Authenticates user credentials and returns a JWT token (valid for 30 days) with the user.")
+            .WithRequestExample(new { email = "john@example.com", password = "securePassword123" })
+            .AnswersMessage(StatusCodes.Status400BadRequest, $"Missing email or password: \"{AuthMessages.MissingFields}\".")
+            .AnswersMessage(StatusCodes.Status401Unauthorized, $"Invalid email or password: \"{AuthMessages.InvalidCredentials}\".")
+            .AnswersMessage(StatusCodes.Status429TooManyRequests, TooManyRequests);
+        auth.MapGet("/me", Me).RequireAuthorization()
+            .WithName("getCurrentUser")
+            .WithSummary("Get current user")
+            .WithDescription("Retrieves the authenticated user's profile information.")
+            .AnswersMessage(StatusCodes.Status401Unauthorized, OpenApiMetadata.NotSignedIn);
         return auth;
     }
 
@@ -116,6 +136,8 @@ public static class AuthApi
             ? TypedResults.Json(new ErrorMessage(AuthMessages.UserNotFound), statusCode: StatusCodes.Status401Unauthorized)
             : TypedResults.Ok(user);
     }
+
+    private const string TooManyRequests = "Too many attempts from this client address; the `Retry-After` header says when to try again.";
 
     private static BadRequest<ErrorMessage> BadRequest(string message) => TypedResults.BadRequest(new ErrorMessage(message));
 

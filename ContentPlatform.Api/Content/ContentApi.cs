@@ -12,12 +12,42 @@ public static class ContentApi
 {
     public static RouteGroupBuilder MapContentApi(this IEndpointRouteBuilder app)
     {
-        var content = app.MapGroup("/content").WithTags("Content").RequireAuthorization();
-        content.MapGet("", List);
-        content.MapPost("", Create).Accepts<CreateContentRequest>("application/json");
-        var item = content.MapGroup("/{id}").AddEndpointFilter(OwnedItemFilter);
-        item.MapPut("", Update).Accepts<UpdateContentRequest>("application/json").Produces<ErrorMessage>(StatusCodes.Status401Unauthorized);
-        item.MapDelete("", Delete).Produces<ErrorMessage>(StatusCodes.Status401Unauthorized);
+        var content = app.MapGroup("/content").WithTags("Content").RequireAuthorization()
+            .AnswersMessage(StatusCodes.Status401Unauthorized, OpenApiMetadata.NotSignedIn);
+        content.MapGet("", List)
+            .WithName("listContent")
+            .WithSummary("Get all content")
+            .WithDescription("Retrieves all content items for the authenticated user, newest first (`createdAt` descending). "
+                + "`search` filters on a keyword found in the title, type or body (case-insensitive, literal text).");
+        content.MapPost("", Create).Accepts<CreateContentRequest>("application/json")
+            .WithName("createContent")
+            .WithSummary("Create content")
+            .WithDescription("Creates a new content item in the user's library.")
+            .WithRequestExample(new
+            {
+                title = "Premium Wireless Headphones",
+                type = ContentTypes.ProductDescription,
+                body = "Experience crystal-clear audio with our premium wireless headphones. Features include:\n\n- 40-hour battery life\n"
+                    + "- Active noise cancellation\n- Bluetooth 5.0 connectivity",
+            })
+            .AnswersMessage(StatusCodes.Status400BadRequest,
+                $"Missing required fields (\"{ContentMessages.MissingFields}\"), an invalid content type (\"{ContentMessages.InvalidType}\"), "
+                + "or a title or body too long.");
+        var item = content.MapGroup("/{id}").AddEndpointFilter(OwnedItemFilter)
+            .AnswersMessage(StatusCodes.Status404NotFound, $"No content with this id: \"{ContentMessages.NotFound}\".")
+            .AnswersMessage(StatusCodes.Status401Unauthorized, $"{OpenApiMetadata.NotSignedIn} Also another user's item: \"{ContentMessages.NotOwner}\".");
+        item.MapPut("", Update).Accepts<UpdateContentRequest>("application/json")
+            .WithName("updateContent")
+            .WithSummary("Update content")
+            .WithDescription("Updates an existing content item by ID. Every field is optional; the ones given replace the stored ones.")
+            .WithRequestExample(new { title = "Updated: Premium Wireless Headphones Pro", body = "Updated description with new features..." })
+            .AnswersMessage(StatusCodes.Status400BadRequest,
+                $"Not a JSON object (\"{ContentMessages.InvalidBody}\"), an empty or non-string field (\"{ContentMessages.InvalidFields}\"), "
+                + $"an invalid content type (\"{ContentMessages.InvalidType}\"), or a title or body too long.");
+        item.MapDelete("", Delete)
+            .WithName("deleteContent")
+            .WithSummary("Delete content")
+            .WithDescription("Permanently deletes a content item by ID.");
         return content;
     }
 

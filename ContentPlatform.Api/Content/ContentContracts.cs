@@ -1,11 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+using ContentPlatform.Data;
 using System.Text.Json.Serialization;
 using ContentPlatform.Data.Entities;
 
 namespace ContentPlatform.Api.Content;
 
-public sealed record CreateContentRequest(string Title, string Type, string Body);
+public sealed record CreateContentRequest(
+    [property: MinLength(1), MaxLength(Limits.Title)] string Title,
+    [property: AllowedValues(ContentTypes.BlogPostOutline, ContentTypes.ProductDescription, ContentTypes.SocialMediaCaption)] string Type,
+    [property: MinLength(1), MaxLength(Limits.Body)] string Body);
 
-public sealed record UpdateContentRequest(string? Title, string? Type, string? Body);
+public sealed record UpdateContentRequest(
+    [property: MinLength(1), MaxLength(Limits.Title)] string? Title,
+    [property: AllowedValues(ContentTypes.BlogPostOutline, ContentTypes.ProductDescription, ContentTypes.SocialMediaCaption)] string? Type,
+    [property: MinLength(1), MaxLength(Limits.Body)] string? Body);
 
 public sealed record ContentResponse(
     [property: JsonPropertyName("_id")] Guid Id,

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
 using ContentPlatform.Api.Auth;
+using ContentPlatform.Api.Extensions;
 using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Generation;
 using ContentPlatform.Generation.Content;
@@ -22,7 +23,27 @@ public static class EventsApi
             .WithTags("Events")
             .RequireAuthorization()
             .AllowTokenFromQuery()
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .WithName("streamEvents")
+            .WithSummary("Follow the user's job completions")
+            .WithDescription("""
+                Server-Sent Events (`text/event-stream`) for the signed-in user, open until the client closes it. The JWT may be
+                given as `?token=<token>`, since EventSource cannot send headers.
+
+                One event:
+
+                - `job_completed`: emitted when one of the user's AI generation jobs finishes (success or failure). `id` is the
+                  event's position. `data` is a JSON `JobCompletedPayload`: `userId` (string), `jobId` (string, UUID),
+                  `status` (`"completed"` or `"failed"`), `generatedContent` (string, Markdown, present if completed),
+                  `error` (string, present if failed), `completedAt` (ISO timestamp).
+
+                ```
+                event: job_completed
+                id: 1736683285000-0
+                data: {"userId":"60d0fe4f5311236168a109ca","jobId":"b84e3feb-19c9-4231-8893-0eba6bd61a63","status":"completed","generatedContent":"# The Future of AI in Healthcare...","completedAt":"2026-01-12T12:01:25.000Z"}
+                ```
+                """)
+            .Answers<RouteHandlerBuilder, string>(StatusCodes.Status200OK, "The event stream.", "text/event-stream")
+            .AnswersMessage(StatusCodes.Status401Unauthorized, OpenApiMetadata.NotSignedIn);
 
     private static Task Stream(HttpContext context, ClaimsPrincipal principal, JobEvents jobEvents, IOptions<JsonOptions> json) =>
         ServerSentEvents.WriteAsync(context, JobCompletedEvents(jobEvents, principal.GetUserId(), json.Value.SerializerOptions, context.RequestAborted));

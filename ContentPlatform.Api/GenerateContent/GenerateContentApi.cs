@@ -21,11 +21,37 @@ public static class GenerateContentApi
 
     public static RouteGroupBuilder MapGenerateContentApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/generate-content").WithTags("Generate content").RequireAuthorization();
-        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json");
-        group.MapGet("", List);
-        group.MapGet("/{jobId}", Get);
-        group.MapPost("/{jobId}/save", Save).Accepts<SaveGeneratedContentRequest>("application/json");
+        var group = app.MapGroup("/generate-content").WithTags("Generate content").RequireAuthorization()
+            .AnswersMessage(StatusCodes.Status401Unauthorized, OpenApiMetadata.NotSignedIn);
+        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json")
+            .WithName("queueContentGeneration")
+            .WithSummary("Queue content generation")
+            .WithDescription("Submits a new AI content generation request to the queue and answers 202 Accepted immediately with the `jobId`. "
+                + "The job runs after the mandatory delay (`delaySeconds`, 60 by default); follow it with `GET /generate-content/{jobId}`, "
+                + "the `job_completed` event of `GET /events`, or Socket.IO.")
+            .WithRequestExample(new { prompt = "The future of artificial intelligence in healthcare", contentType = ContentTypes.BlogPostOutline })
+            .AnswersMessage(StatusCodes.Status400BadRequest,
+                $"Missing fields (\"{GenerateContentMessages.MissingFields}\"), an invalid content type (\"{GenerateContentMessages.InvalidType}\") "
+                + $"or a prompt too long (\"{GenerateContentMessages.PromptTooLong}\").")
+            .AnswersMessage(StatusCodes.Status429TooManyRequests, "Too many jobs queued by this user in a short time; the `Retry-After` header says when to try again.")
+            .AnswersMessage(StatusCodes.Status503ServiceUnavailable, $"The job queue is unavailable; nothing was queued: \"{GenerateContentMessages.QueueUnavailable}\".");
+        group.MapGet("", List)
+            .WithName("listGenerationJobs")
+            .WithSummary("Get all user jobs")
+            .WithDescription("Retrieves all generation jobs for the authenticated user, newest first (`createdAt` descending).");
+        group.MapGet("/{jobId}", Get)
+            .WithName("getGenerationJob")
+            .WithSummary("Get job status")
+            .WithDescription("Retrieves the current status of a generation job: `generatedContent` and `completedAt` once completed, "
+                + "`error` once failed. Another user's job is not found.")
+            .AnswersMessage(StatusCodes.Status404NotFound, $"No such job of this user: \"{GenerateContentMessages.JobNotFound}\".");
+        group.MapPost("/{jobId}/save", Save).Accepts<SaveGeneratedContentRequest>("application/json")
+            .WithName("saveGeneratedContent")
+            .WithSummary("Save generated content")
+            .WithDescription("Saves a completed job's generated content to the user's permanent content library. "
+                + "`title` is optional: by default it is made from the prompt.")
+            .WithRequestExample(new { title = "AI in Healthcare - Complete Outline" })
+            .AnswersMessage(StatusCodes.Status404NotFound, $"No such job of this user: \"{GenerateContentMessages.JobNotFound}\".");
         return group;
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using ContentPlatform.Data;
 using System.Text.Json.Serialization;
 using ContentPlatform.Api.Content;
 using ContentPlatform.Data.Entities;
@@ -17,9 +19,11 @@ public sealed class GenerateContentOptions
     public int EstimatedGenerationSeconds { get; set; } = 30;
 }
 
-public sealed record QueueGenerationRequest(string Prompt, string ContentType);
+public sealed record QueueGenerationRequest(
+    [property: MinLength(1), MaxLength(Limits.Prompt)] string Prompt,
+    [property: AllowedValues(ContentTypes.BlogPostOutline, ContentTypes.ProductDescription, ContentTypes.SocialMediaCaption)] string ContentType);
 
-public sealed record SaveGeneratedContentRequest(string? Title);
+public sealed record SaveGeneratedContentRequest([property: MinLength(1), MaxLength(Limits.Title)] string? Title);
 
 public sealed record QueuedGenerationResponse(
     string Message,

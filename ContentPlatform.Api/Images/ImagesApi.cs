@@ -1,3 +1,4 @@
+using ContentPlatform.Api.Extensions;
 using ContentPlatform.Data;
 using ContentPlatform.Generation.Images;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,14 @@ public static class ImagesApi
     public static IEndpointRouteBuilder MapImagesApiV1(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(ImageUrls.RoutePrefix).WithTags("Images");
-        api.MapGet("/{id:guid}.png", GetImage);
+        api.MapGet("/{id:guid}.png", GetImage)
+            .WithName("getImage")
+            .WithSummary("Get a generated image")
+            .WithDescription("A generated image (an audience's `image_url`), public and immutable: cacheable forever, with an `ETag` "
+                + "and `Last-Modified` for conditional requests.")
+            .Answers<RouteHandlerBuilder, byte[]>(StatusCodes.Status200OK, "The PNG image.", "image/png")
+            .Produces(StatusCodes.Status304NotModified)
+            .Produces(StatusCodes.Status404NotFound);
         return app;
     }
 

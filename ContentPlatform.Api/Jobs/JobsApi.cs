@@ -24,14 +24,94 @@ public static class JobsApi
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapPost("/website-analysis", StartWebsiteAnalysis)
             .Accepts<WebsiteAnalysisRequest>("application/json")
-            .Produces<JobCreatedResponse>(StatusCodes.Status201Created);
+            .Produces<JobCreatedResponse>(StatusCodes.Status201Created)
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("startWebsiteAnalysis")
+            .WithSummary("Start a website analysis")
+            .WithDescription("Starts the full website-analysis pipeline (analyze → audiences → pitches → images) as a job and answers "
+                + "`201 { jobId }`. Optional auth: a JWT when logged in, or `x-session-id` for anonymous visitors. "
+                + "Poll `GET /api/v1/jobs/{jobId}/status` for the result (`currentStep`: \"Analyzing website...\", "
+                + "\"Generating audiences...\", \"Generating pitches...\", \"Generating images...\").")
+            .WithRequestExample(new { url = "https://example.com" })
+            .AnswersFailure(StatusCodes.Status400BadRequest, $"Missing `url` (\"{JobMessages.UrlRequired}\") or not an http(s) URL (\"{JobMessages.UrlInvalid}\").")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
+            .AnswersFailure(StatusCodes.Status429TooManyRequests, TooManyJobs)
+            .AnswersFailure(StatusCodes.Status503ServiceUnavailable, QueueUnavailable);
         jobs.MapPost("/content-generation", StartContentGeneration)
             .Accepts<ContentGenerationRequest>("application/json")
-            .Produces<JobCreatedResponse>(StatusCodes.Status201Created);
-        jobs.MapGet("/{jobId}/status", GetStatus).Produces<JobStatusResponse>();
-        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>();
-        jobs.MapPost("/{jobId}/cancel", Cancel).Produces<JobCancelledResponse>();
-        jobs.MapGet("/{jobId}/stream", JobStream.StreamAsync).AllowTokenFromQuery().Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces<JobCreatedResponse>(StatusCodes.Status201Created)
+            .CalledBy(ApiCallers.SignedInUser)
+            .WithName("startContentGeneration")
+            .WithSummary("Start a content generation")
+            .WithDescription("Starts an enhanced blog post generation as a job and answers `201 { jobId }`; same payload as "
+                + "`POST /api/v1/enhanced-blog-generation/generate`. JWT required. When the job succeeds, `result` of the status holds "
+                + "`data`, `savedPost` (with `options.autoSave`), `metadata` and `imageGeneration`.")
+            .WithRequestExample(new
+            {
+                topic = new { title = "5 backup habits that protect nonprofit data" },
+                businessInfo = new { businessType = "IT services", targetAudience = "nonprofit executive directors" },
+                additionalInstructions = "No jargon, board-friendly.",
+                options = new { includeVisuals = true, autoSave = true, status = PostStatus.Draft },
+            })
+            .AnswersFailure(StatusCodes.Status400BadRequest,
+                $"Missing or invalid fields, e.g. \"{JobMessages.TopicRequired}\", or an `organizationId` that is not one of the user's organizations.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, NotSignedIn)
+            .AnswersFailure(StatusCodes.Status429TooManyRequests, TooManyJobs)
+            .AnswersFailure(StatusCodes.Status503ServiceUnavailable, QueueUnavailable);
+        jobs.MapGet("/{jobId}/status", GetStatus).Produces<JobStatusResponse>()
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("getJobStatus")
+            .WithSummary("Poll a job's status")
+            .WithDescription("The job's status (`queued`, `running`, `succeeded`, `failed`), `progress` (0–100), `currentStep`, "
+                + "`estimatedTimeRemaining` (seconds), and once it ends `result` (succeeded) or `error`/`errorCode` (failed). "
+                + "Poll every 2–3 seconds until `succeeded` or `failed`.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
+            .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound);
+        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>()
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("retryJob")
+            .WithSummary("Retry a failed job")
+            .WithDescription("Queues a failed job again under the same `jobId`; keep polling the same `jobId`.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
+            .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound)
+            .AnswersFailure(StatusCodes.Status409Conflict,
+                $"The job has not failed (\"{JobMessages.NotRetryable}\"), or another job for the same subject is queued or running (\"{JobMessages.SubjectBusy}\").")
+            .AnswersFailure(StatusCodes.Status503ServiceUnavailable, QueueUnavailable);
+        jobs.MapPost("/{jobId}/cancel", Cancel).Produces<JobCancelledResponse>()
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("cancelJob")
+            .WithSummary("Cancel a job")
+            .WithDescription("Cancels a queued or running job; its status eventually moves to `failed` with `error: \"Cancelled\"`.")
+            .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
+            .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound)
+            .AnswersFailure(StatusCodes.Status409Conflict, $"The job already ended: \"{JobMessages.AlreadyFinished}\".");
+        jobs.MapGet("/{jobId}/stream", JobStream.StreamAsync).AllowTokenFromQuery()
+            .Answers<RouteHandlerBuilder, string>(StatusCodes.Status200OK, "The event stream.", "text/event-stream")
+            .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
+            .WithName("streamJob")
+            .WithSummary("Follow a job's progress")
+            .WithDescription($$"""
+                Server-Sent Events (`text/event-stream`) of one job, readable from any Api replica. The JWT may be given as
+                `?token=<token>` (EventSource cannot send headers). Events: `{{StreamEvents.Connected}}` → `{{StreamEvents.ProgressUpdate}}`
+                (repeated) → `{{StreamEvents.Complete}}` or `{{StreamEvents.Failed}}`, then the stream ends. Each event's `id` is its position:
+                a client that reconnects with `Last-Event-ID` resumes right after the last event it saw. Every `data` is JSON:
+
+                - `{{StreamEvents.Connected}}` (`StreamConnected`): `jobId`, `status` (the job's status when the stream opened).
+                - `{{StreamEvents.ProgressUpdate}}` (`StreamProgress`): `jobId`, `status` (`running`), `progress` (0–100), `currentStep`
+                  (e.g. `"Strategy 2 of 3: Generating 30-day ideas with AI..."`), `phase` (`audience`, `organization`, `keywords`,
+                  `generating`, `saving`), `estimatedTimeRemaining` (seconds), `strategyIndex`, `strategyTotal`, `strategyId`; null when unknown.
+                - `{{StreamEvents.Complete}}` (`StreamComplete`): `jobId`, `status` (`succeeded`), `result` (the job's result, as in the status), `completedAt`.
+                - `{{StreamEvents.Failed}}` (`StreamFailed`): `jobId`, `status` (`failed`), `error`, `errorCode`, `completedAt`.
+                  Offer `POST /api/v1/jobs/{jobId}/retry`.
+
+                ```
+                event: progress-update
+                id: 1769688075000-0
+                data: {"jobId":"3f1c…","status":"running","progress":40,"currentStep":"Strategy 2 of 3: Generating 30-day ideas with AI...","phase":"generating","estimatedTimeRemaining":30,"strategyIndex":2,"strategyTotal":3,"strategyId":null}
+                ```
+                """)
+            .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
+            .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound);
         return jobs;
     }
 
@@ -244,4 +324,15 @@ public static class JobsApi
     }
 
     private static IResult NotFound() => ApiFailure.Result(StatusCodes.Status404NotFound, JobMessages.NotFound, JobMessages.NotFound);
+
+    // Answer descriptions for the OpenAPI document.
+    internal const string NoCaller = $"Neither a valid JWT nor an `x-session-id` header: error \"{ApiFailure.Unauthorized}\", message \"{Caller.SignInOrSession}\" "
+        + $"(\"{AuthMessages.NotAuthorized}\" when a token was sent and refused).";
+    internal const string NotSignedIn = $"No valid JWT: error \"{ApiFailure.Unauthorized}\", message \"{AuthMessages.NoToken}\" "
+        + $"(\"{AuthMessages.NotAuthorized}\" when a token was sent and refused).";
+    internal const string QueueUnavailable = $"The job queue is unavailable; nothing was created: error \"{ApiFailure.ServiceUnavailable}\", "
+        + $"message \"{ApiFailure.QueueUnavailableMessage}\".";
+    internal const string TooManyJobs = "Too many jobs started by this caller in a short time; the `Retry-After` header says when to try again.";
+    private const string JobNotFound = $"No such job of this caller (a malformed id, a missing job and another caller's job all read the same): "
+        + $"error and message \"{JobMessages.NotFound}\".";
 }

@@ -1,17 +1,25 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using ContentPlatform.Data;
+using ContentPlatform.Data.Entities;
 using System.Text.Json;
 
 namespace ContentPlatform.Api.Jobs;
 
-public sealed record WebsiteAnalysisRequest(string Url);
+public sealed record WebsiteAnalysisRequest([property: Url, MaxLength(Limits.Url)] string Url);
 
 public sealed record ContentGenerationRequest(
+    [property: Description("The topic: an object with a non-empty `title` (at most 500 characters) and any other fields, or just the title as a string.")]
     JsonElement Topic,
-    JsonElement? BusinessInfo,
-    Guid? OrganizationId,
-    string? AdditionalInstructions,
+    [property: Description("The business the post is written for (`businessType`, `targetAudience`, …): an object.")] JsonElement? BusinessInfo,
+    [property: Description("One of the user's organizations.")] Guid? OrganizationId,
+    [property: MaxLength(Limits.Prompt)] string? AdditionalInstructions,
     ContentGenerationRequestOptions? Options);
 
-public sealed record ContentGenerationRequestOptions(bool? IncludeVisuals, bool? AutoSave, string? Status);
+public sealed record ContentGenerationRequestOptions(
+    bool? IncludeVisuals,
+    [property: Description("Save the post (`savedPost` of the result, `GET /api/v1/posts`).")] bool? AutoSave,
+    [property: AllowedValues(PostStatus.Draft, PostStatus.Published)] string? Status);
 
 public sealed record JobCreatedResponse(Guid JobId);
 

@@ -1,4 +1,5 @@
 using ContentPlatform.Api.Auth;
+using ContentPlatform.Api.Extensions;
 using ContentPlatform.Api.Jobs;
 using ContentPlatform.Data;
 using ContentPlatform.Generation.BlogPosts;
@@ -13,9 +14,18 @@ public static class PostsApi
 
     public static RouteGroupBuilder MapPostsApiV1(this IEndpointRouteBuilder app)
     {
-        var posts = app.MapGroup("/api/v1/posts").WithTags("Posts");
-        posts.MapGet("", List).Produces<PostListEnvelope>();
-        posts.MapGet("/{id}", Get).Produces<PostEnvelope>();
+        var posts = app.MapGroup("/api/v1/posts").WithTags("Posts")
+            .CalledBy(ApiCallers.SignedInUser)
+            .AnswersFailure(StatusCodes.Status401Unauthorized, JobsApi.NotSignedIn);
+        posts.MapGet("", List).Produces<PostListEnvelope>()
+            .WithName("listPosts")
+            .WithSummary("List saved blog posts")
+            .WithDescription("The blog posts the user's content-generation jobs saved (`options.autoSave`), newest first.");
+        posts.MapGet("/{id}", Get).Produces<PostEnvelope>()
+            .WithName("getPost")
+            .WithSummary("Get a saved blog post")
+            .WithDescription("One of the user's saved blog posts.")
+            .AnswersFailure(StatusCodes.Status404NotFound, $"No such post of this user: error \"{NotFoundMessage}\".");
         return posts;
     }
 

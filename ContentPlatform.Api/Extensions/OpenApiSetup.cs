@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using ContentPlatform.Api.Auth;
 using ContentPlatform.Api.Jobs;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -126,8 +128,18 @@ public static class OpenApiSetup
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         operation.Security = SecurityOf(metadata, context.Document);
 
-        // Cross-cutting answers (RequestBodyLimit, ApiExceptionHandler), in the documents' { "message" } shape everywhere.
+        // The generator leaves the answers' own descriptions out: it writes the reason phrase.
         operation.Responses ??= [];
+        foreach (var answer in metadata.OfType<IProducesResponseTypeMetadata>())
+        {
+            if (answer.Description is { } description && operation.Responses.TryGetValue(answer.StatusCode.ToString(), out var response)
+                && response is OpenApiResponse described)
+            {
+                described.Description = description;
+            }
+        }
+
+        // Cross-cutting answers (RequestBodyLimit, ApiExceptionHandler), in the documents' { "message" } shape everywhere.
         if (operation.RequestBody is not null)
         {
             operation.Responses.TryAdd("413", MessageResponse($"The body is over {RequestBodyLimit.MaxBytes / 1024 / 1024} MB: \"{ErrorMessage.BodyTooLarge}\".", context.Document));
@@ -194,15 +206,21 @@ public static class OpenApiSetup
             schema.Format = "date-time";
         }
 
-        if (context.JsonPropertyInfo is { } property
-            && property.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: false) is [AllowedValuesAttribute allowed, ..])
+        if (context.JsonPropertyInfo?.AttributeProvider is { } attributes)
         {
-            schema.Enum = allowed.Values.Select(value => JsonSerializer.SerializeToNode(value)!).ToList();
+            if (attributes.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: false) is [AllowedValuesAttribute allowed, ..])
+            {
+                schema.Enum = allowed.Values.Select(value => JsonSerializer.SerializeToNode(value)!).ToList();
+            }
+            if (attributes.IsDefined(typeof(EmailAddressAttribute), inherit: false))
+            {
+                schema.Format = "email";
+            }
         }
 
         // Required means "always there": a nullable property may be left out of a request, and a property written only
         // when it has a value is left out of a response.
-        if (context.JsonPropertyInfo is null && schema.Required is { Count: > 0 } required)
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Required is { Count: > 0 } required)
         {
             foreach (var member in context.JsonTypeInfo.Properties)
             {

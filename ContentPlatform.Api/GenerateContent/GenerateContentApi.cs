@@ -51,6 +51,10 @@ public static class GenerateContentApi
             .WithDescription("Saves a completed job's generated content to the user's permanent content library. "
                 + "`title` is optional: by default it is made from the prompt.")
             .WithRequestExample(new { title = "AI in Healthcare - Complete Outline" })
+            .AnswersMessage(StatusCodes.Status400BadRequest,
+                $"The job is not completed (\"{GenerateContentMessages.Incomplete}\", with `currentStatus`), it has no generated content "
+                + $"(\"{GenerateContentMessages.NoContent}\"), or `title` is not a non-empty string (\"{GenerateContentMessages.InvalidTitle}\"); "
+                + "only the first has `currentStatus`.")
             .AnswersMessage(StatusCodes.Status404NotFound, $"No such job of this user: \"{GenerateContentMessages.JobNotFound}\".");
         return group;
     }

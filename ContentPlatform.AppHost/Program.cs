@@ -8,7 +8,7 @@ var jwtKey = builder.AddParameter("jwt-key", secret: true);
 // Settings the user gives the AppHost (environment, command line, user secrets) that the services read.
 string[] userSettings =
 [
-    "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors",
+    "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "OpenApi",
     "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL",
 ];
 

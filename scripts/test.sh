@@ -4,6 +4,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh || exit 1
 
+# Redocly CLI, pinned, for the OpenAPI lint test (ContentPlatform.Tests/OpenApi), in a folder git ignores (.tools/).
+redocly_version=2.77.0
+if [ "$(.tools/redocly/node_modules/.bin/redocly --version 2>/dev/null)" != "$redocly_version" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 20 or later) is required to install Redocly CLI for the OpenAPI lint test." >&2; exit 1; }
+  npm install --prefix .tools/redocly --no-save --no-audit --no-fund --loglevel=error "@redocly/cli@$redocly_version" || exit 1
+fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 

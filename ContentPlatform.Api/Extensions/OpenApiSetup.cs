@@ -47,7 +47,7 @@ public static class OpenApiSetup
                 && description.RelativePath?.StartsWith("socket.io", StringComparison.OrdinalIgnoreCase) != true;
             // Free-form JSON (a job's result, a topic) is written in place as "any value", not as a component named JsonElement.
             options.CreateSchemaReferenceId = type =>
-                type.Type == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddDocumentTransformer(DescribeDocument);
             options.AddOperationTransformer(DescribeOperation);
             options.AddSchemaTransformer(DescribeSchema);

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using AnyAscii;
 
 namespace ContentPlatform.Generation.Flywheel;
 
@@ -10,11 +10,11 @@ public static partial class AssetNaming
     public const int MaxSlugLength = 80;
     private const string EmptySlug = "untitled";
 
-    // ASCII only, so the name is safe in any file system and URL: accents are dropped ("Café" → "cafe"),
-    // everything else that is not a letter or digit separates words.
+    // ASCII only, so the name is safe in any file system and URL: other scripts are transliterated ("Café" → "cafe",
+    // "Ελλάδα" → "ellada"), and everything that is not a letter or digit separates words.
     public static string Slug(string title)
     {
-        var slug = NotAsciiLetterOrDigit().Replace(WithoutAccents(title).ToLowerInvariant(), "-").Trim('-');
+        var slug = NotAsciiLetterOrDigit().Replace(title.Transliterate().ToLowerInvariant(), "-").Trim('-');
         if (slug.Length > MaxSlugLength)
         {
             var cut = slug.LastIndexOf('-', MaxSlugLength);
@@ -27,20 +27,6 @@ public static partial class AssetNaming
         variant is null
             ? $"{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}-{slug}.md"
             : $"{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}-{slug}-{Slug(variant)}.md";
-
-    private static string WithoutAccents(string text)
-    {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var kept = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-            {
-                kept.Append(c);
-            }
-        }
-        return kept.ToString();
-    }
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex NotAsciiLetterOrDigit();

@@ -329,6 +329,8 @@ internal static class OfflineFlywheel
 
         {b.WhyItMatters} Handling it well protects your work, saves the time that would otherwise go to fixing problems, and builds the trust of the people who depend on you.
 
+        The organizations that get this right are rarely the ones with the biggest budgets. They are the ones that decided what matters most, gave it an owner and a regular slot in the calendar, and kept going when the first month felt slow.
+
         ## What we recommend
 
         - **Take stock** of what is already in place, formal or not.

@@ -44,18 +44,20 @@ public sealed record TopicSuggestionResponse(bool Ok, IReadOnlyList<TopicCandida
 // Generator is "model" or "offline" (the offline generator's templates).
 public sealed record AssetMetadata([property: JsonPropertyName("word_count")] int WordCount, string Generator);
 
+// Variant (LinkedIn only) is left out rather than null, and written second as in the document; its default value
+// keeps it out of the OpenAPI schema's required fields.
 public sealed record ContentAsset(
-    string Type,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Variant,
+    [property: JsonPropertyOrder(-1)] string Type,
     string Title,
     string Content,
     AssetMetadata Metadata,
     string Slug,
-    [property: JsonPropertyName("suggested_filename")] string SuggestedFilename)
+    [property: JsonPropertyName("suggested_filename")] string SuggestedFilename,
+    [property: JsonPropertyOrder(-1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Variant = null)
 {
     public static ContentAsset From(GeneratedAsset asset) =>
-        new(asset.Type, asset.Variant, asset.Title, asset.Content, new AssetMetadata(asset.WordCount, asset.Generator),
-            asset.Slug, asset.SuggestedFilename);
+        new(asset.Type, asset.Title, asset.Content, new AssetMetadata(asset.WordCount, asset.Generator),
+            asset.Slug, asset.SuggestedFilename, asset.Variant);
 }
 
 public sealed record AssetGenerationResponse(

@@ -27,6 +27,11 @@ public sealed partial class GenerateApiTests(FlywheelApiFactory factory) : IClas
 
         var assets = body.GetProperty("assets").EnumerateArray().ToList();
         Assert.Equal(["linkedin", "linkedin", "linkedin", "blog", "email", "onepager"], assets.Select(a => a.GetProperty("type").GetString()));
+        Assert.All(assets, a => Assert.Equal(
+            a.TryGetProperty("variant", out _)
+                ? new[] { "type", "variant", "title", "content", "metadata", "slug", "suggested_filename" }
+                : new[] { "type", "title", "content", "metadata", "slug", "suggested_filename" },
+            a.EnumerateObject().Select(p => p.Name)));
         var variants = assets.Take(3).Select(a => a.GetProperty("variant").GetString()).ToList();
         Assert.Equal(3, variants.Distinct().Count());
         Assert.Contains("educational", variants);

@@ -1,6 +1,7 @@
 using ContentPlatform.Api.Audiences;
 using ContentPlatform.Api.Auth;
 using ContentPlatform.Api.Content;
+using ContentPlatform.Api.ContentFlywheel;
 using ContentPlatform.Api.Events;
 using ContentPlatform.Api.Extensions;
 using ContentPlatform.Api.GenerateContent;
@@ -30,6 +31,7 @@ app.MapEventsApi();
 app.MapJobsApiV1();
 app.MapAudiencesApiV1();
 app.MapPostsApiV1();
+app.MapContentFlywheelApi();
 
 app.Run();
 

@@ -1,14 +1,20 @@
+using ContentPlatform.Api.ContentFlywheel;
+
 namespace ContentPlatform.Api.Extensions;
 
-// One policy for every endpoint (REST, event streams, Socket.IO): origins from Cors:AllowedOrigins,
+// The default policy, for every endpoint (REST, event streams, Socket.IO): origins from Cors:AllowedOrigins,
 // a comma-separated string or an array; the frontend's http://localhost:3000 by default in Development.
+// The content flywheel's endpoints have their own policy: they are called by workflows from anywhere.
 public static class CorsSetup
 {
     public const string PolicyName = "frontend";
     public const string DevelopmentOrigin = "http://localhost:3000";
+    public const string ContentApiPolicyName = "content-api";
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "OPTIONS"];
     private static readonly string[] Headers = ["Authorization", "Content-Type", "x-session-id", "Last-Event-ID"];
+    private static readonly string[] ContentApiMethods = ["POST", "OPTIONS"];
+    private static readonly string[] ContentApiHeaders = ["Content-Type", "Authorization", ContentApiOptions.SecretHeader];
 
     public static void AddFrontendCors(this IHostApplicationBuilder builder)
     {
@@ -23,6 +29,24 @@ public static class CorsSetup
             .WithMethods(Methods)
             .WithHeaders(Headers)
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+    }
+
+    // Origins from ContentApi:AllowedOrigins like Cors:AllowedOrigins; any origin ("*") when unset or when it lists "*".
+    public static void AddContentApiCors(this IHostApplicationBuilder builder)
+    {
+        var origins = AllowedOrigins(builder.Configuration.GetSection($"{ContentApiOptions.SectionName}:AllowedOrigins"));
+        builder.Services.AddCors(cors => cors.AddPolicy(ContentApiPolicyName, policy =>
+        {
+            if (origins.Length == 0 || origins.Contains("*"))
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins(origins);
+            }
+            policy.WithMethods(ContentApiMethods).WithHeaders(ContentApiHeaders).SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+        }));
     }
 
     private static string[] AllowedOrigins(IConfigurationSection section)

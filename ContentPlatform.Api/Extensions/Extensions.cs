@@ -1,5 +1,7 @@
+using ContentPlatform.Api.ContentFlywheel;
 using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Data;
+using ContentPlatform.Generation.Flywheel;
 
 namespace ContentPlatform.Api.Extensions;
 
@@ -11,6 +13,10 @@ internal static class Extensions
         builder.AddRedisClient("redis");
         builder.AddJobQueue();
         builder.Services.AddOptions<GenerateContentOptions>().BindConfiguration(GenerateContentOptions.Section);
+        // The flywheel answers in the request, so the Api talks to the model itself.
+        builder.AddContentGeneration();
+        builder.AddContentFlywheel();
+        ContentApiOptions.Add(builder);
         builder.AddHttpSetup();
     }
 }

@@ -31,6 +31,7 @@ public static class HttpSetup
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddFrontendCors();
+        builder.AddContentApiCors();
         builder.AddJwtAuthentication();
         builder.AddApiDocs();
     }

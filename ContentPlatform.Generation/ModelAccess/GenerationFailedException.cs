@@ -21,4 +21,5 @@ public static class GenerationErrorCodes
     public const string EmptyPage = "WEBSITE_EMPTY";
     public const string InvalidModelOutput = "INVALID_MODEL_OUTPUT";
     public const string AudienceNotFound = "AUDIENCE_NOT_FOUND";
+    public const string TopicGenerationFailed = "TOPIC_GENERATION_FAILED";
 }

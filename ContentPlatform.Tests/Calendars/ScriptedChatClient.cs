@@ -2,18 +2,37 @@ using Microsoft.Extensions.AI;
 
 namespace ContentPlatform.Tests.Calendars;
 
-// A model that answers with the texts a test scripts, in order, and records what it was asked:
-// for checking how the pipelines treat valid, malformed and invalid model answers.
-public sealed class ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, string> answer) : IChatClient
+// A model that answers with the texts a test scripts and records what it was asked: for checking how the
+// pipelines treat valid, malformed and invalid model answers, failures and slow answers. Safe to call concurrently.
+public sealed class ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, CancellationToken, Task<string>> answer) : IChatClient
 {
-    public List<IReadOnlyList<ChatMessage>> Requests { get; } = [];
+    private readonly List<IReadOnlyList<ChatMessage>> _requests = [];
 
-    public Task<ChatResponse> GetResponseAsync(
+    public ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, string> answer)
+        : this((conversation, _) => Task.FromResult(answer(conversation)))
+    {
+    }
+
+    public List<IReadOnlyList<ChatMessage>> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var conversation = messages.ToList();
-        Requests.Add(conversation);
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(conversation))));
+        lock (_requests)
+        {
+            _requests.Add(conversation);
+        }
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, await answer(conversation, cancellationToken)));
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

@@ -45,7 +45,7 @@ public sealed class ManifestTests
             Assert.Contains(Bindings(resources["api"]!), b => b["external"]?.GetValue<bool>() == true);
             Assert.DoesNotContain(Bindings(resources["worker"]!), b => b["external"]?.GetValue<bool>() == true);
 
-            foreach (var connection in new[] { "contentdb", "redis", "ai" })
+            foreach (var connection in new[] { "contentdb", "redis" })
             {
                 var resource = resources[connection]!;
                 Assert.Equal("parameter.v0", resource["type"]!.GetValue<string>());
@@ -53,9 +53,14 @@ public sealed class ManifestTests
                 Assert.True(IsSecret(resource), $"{connection} is not a secret parameter");
             }
 
-            var jwtKey = resources["jwt-key"]!;
-            Assert.Equal("parameter.v0", jwtKey["type"]!.GetValue<string>());
-            Assert.True(IsSecret(jwtKey), "jwt-key is not a secret parameter");
+            foreach (var secret in new[] { "jwt-key", "ai" })
+            {
+                var resource = resources[secret]!;
+                Assert.Equal("parameter.v0", resource["type"]!.GetValue<string>());
+                Assert.True(IsSecret(resource), $"{secret} is not a secret parameter");
+            }
+            Assert.NotNull(resources["api"]!["env"]!["Jwt__Key"]);
+            Assert.All(new[] { "api", "worker" }, project => Assert.NotNull(resources[project]!["env"]!["ConnectionStrings__ai"]));
         }
         finally
         {

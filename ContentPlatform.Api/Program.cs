@@ -19,6 +19,12 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 
+// The deployment's init container runs the new image this way once before its revision starts serving.
+if (args.Contains("--migrate-only"))
+{
+    return;
+}
+
 app.UseHttpSetup();
 
 app.MapDefaultEndpoints();

@@ -1,4 +1,6 @@
+using ContentPlatform.Api.Events;
 using ContentPlatform.Api.GenerateContent;
+using ContentPlatform.Api.SocketIO;
 using ContentPlatform.Data;
 
 namespace ContentPlatform.Api.Extensions;
@@ -12,5 +14,6 @@ internal static class Extensions
         builder.AddJobQueue();
         builder.Services.AddOptions<GenerateContentOptions>().BindConfiguration(GenerateContentOptions.Section);
         builder.AddHttpSetup();
+        builder.AddSocketIO<JobCompletedSocketIO>();
     }
 }

@@ -22,7 +22,8 @@ public sealed class SocketIOEvent
 {
     private SocketIOEvent(string encoded) => Encoded = encoded;
 
-    internal string Encoded { get; }
+    // The Socket.IO packet's text, e.g. 2["job_completed",{...}].
+    public string Encoded { get; }
 
     public static SocketIOEvent Create<T>(string name, T argument, JsonSerializerOptions json) =>
         new(new SocketPacket(SocketPacketType.Event, Data: JsonSerializer.SerializeToElement<object?[]>([name, argument], json)).Encode());

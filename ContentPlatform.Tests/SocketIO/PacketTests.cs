@@ -31,24 +31,24 @@ public sealed class PacketTests
     [Fact]
     public void A_polling_payload_holds_several_packets_separated_by_the_record_separator()
     {
-        Assert.True(EnginePacket.TryDecodePayload("4hello\x1e2\x1e4world", out var packets));
+        Assert.True(EnginePacket.TryDecodePayload("4hello\u001e2\u001e4world", out var packets));
 
         Assert.Equal([EnginePacket.Message("hello"), new EnginePacket(EnginePacketType.Ping), EnginePacket.Message("world")], packets);
-        Assert.Equal("4hello\x1e2\x1e4world", EnginePacket.EncodePayload(packets));
+        Assert.Equal("4hello\u001e2\u001e4world", EnginePacket.EncodePayload(packets));
     }
 
     [Fact]
     public void Binary_data_in_a_polling_payload_is_base64_with_a_b_prefix()
     {
-        Assert.True(EnginePacket.TryDecodePayload("4hello\x1ebAQIDBA==", out var packets));
+        Assert.True(EnginePacket.TryDecodePayload("4hello\u001ebAQIDBA==", out var packets));
 
         Assert.Equal([1, 2, 3, 4], packets[1].Binary);
         Assert.Equal(EnginePacketType.Message, packets[1].Type);
-        Assert.Equal("4hello\x1ebAQIDBA==", EnginePacket.EncodePayload(packets));
+        Assert.Equal("4hello\u001ebAQIDBA==", EnginePacket.EncodePayload(packets));
     }
 
     [Theory]
-    [InlineData("4hello\x1eabc")]
+    [InlineData("4hello\u001eabc")]
     [InlineData("b!!!")]
     [InlineData("")]
     public void A_polling_payload_with_a_malformed_packet_is_refused(string payload) =>

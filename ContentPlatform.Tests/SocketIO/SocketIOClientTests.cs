@@ -18,7 +18,8 @@ public sealed class SocketIOClientTests(SocketIOApi api)
         var (http, user) = await api.CreateUserAsync();
         await using var client = NodeSocketClient.Start(api.Url, user.Token);
 
-        Assert.Equal("polling", (await client.WaitForAsync("connect")).GetProperty("transport").GetString());
+        Assert.Equal("polling", (await client.WaitForAsync("open")).GetProperty("transport").GetString());
+        await client.WaitForAsync("connect");
         Assert.Equal("websocket", (await client.WaitForAsync("upgrade")).GetProperty("transport").GetString());
         var jobId = await QueueAsync(http, "Summer sale on running shoes");
 

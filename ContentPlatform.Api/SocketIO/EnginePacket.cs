@@ -14,7 +14,8 @@ public enum EnginePacketType
 }
 
 // An Engine.IO v4 packet: a type and an optional text or binary payload (only message packets carry binary).
-public readonly record struct EnginePacket(EnginePacketType Type, string? Text = null, byte[]? Binary = null)
+// Frame, when given, is the packet's WebSocket text frame already encoded, for a packet sent to many clients.
+public readonly record struct EnginePacket(EnginePacketType Type, string? Text = null, byte[]? Binary = null, byte[]? Frame = null)
 {
     // Separates the packets of one HTTP long-polling payload.
     public const char Separator = '\x1e';

@@ -285,6 +285,10 @@ internal sealed class EngineServer(IOptions<SocketIOOptions> options, ISocketIOH
                 {
                     await socket.SendAsync(binary.AsMemory(), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
                 }
+                else if (packet.Frame is { } frame)
+                {
+                    await socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                }
                 else
                 {
                     await SendAsync(socket, packet.EncodeText());

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ContentPlatform.Api.SocketIO;
@@ -17,13 +18,20 @@ public sealed record SocketIOConnectDecision(string? Error, Func<SocketIOSocket,
     public static SocketIOConnectDecision Accept(Func<SocketIOSocket, Task> run) => new(null, run);
 }
 
-// An event encoded once, to send to any number of sockets.
+// An event encoded once (packet text and WebSocket frame), to send to any number of sockets.
 public sealed class SocketIOEvent
 {
-    private SocketIOEvent(string encoded) => Encoded = encoded;
+    private SocketIOEvent(string encoded)
+    {
+        Encoded = encoded;
+        var message = EnginePacket.Message(encoded);
+        Packet = message with { Frame = Encoding.UTF8.GetBytes(message.EncodeText()) };
+    }
 
     // The Socket.IO packet's text, e.g. 2["job_completed",{...}].
     public string Encoded { get; }
+
+    internal EnginePacket Packet { get; }
 
     public static SocketIOEvent Create<T>(string name, T argument, JsonSerializerOptions json) =>
         new(new SocketPacket(SocketPacketType.Event, Data: JsonSerializer.SerializeToElement<object?[]>([name, argument], json)).Encode());
@@ -49,7 +57,7 @@ public sealed class SocketIOSocket
 
     // False when the socket is gone (or the client stopped reading and its session was closed).
     public bool Emit(SocketIOEvent message) =>
-        !Disconnected.IsCancellationRequested && _session.Send(EnginePacket.Message(message.Encoded));
+        !Disconnected.IsCancellationRequested && _session.Send(message.Packet);
 
     internal void Disconnect()
     {

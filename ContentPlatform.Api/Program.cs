@@ -8,6 +8,7 @@ using ContentPlatform.Api.GenerateContent;
 using ContentPlatform.Api.Images;
 using ContentPlatform.Api.Jobs;
 using ContentPlatform.Api.Posts;
+using ContentPlatform.Api.SocketIO;
 using ContentPlatform.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,6 +35,7 @@ app.MapAuthApi();
 app.MapContentApi();
 app.MapGenerateContentApi();
 app.MapEventsApi();
+app.MapSocketIO();
 app.MapJobsApiV1();
 app.MapAudiencesApiV1();
 app.MapPostsApiV1();

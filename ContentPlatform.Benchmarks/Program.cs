@@ -1,14 +1,24 @@
 using ContentPlatform.Benchmarks;
 
 const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
-    "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000]";
-if (args.Length == 0 || args[0] != "jobs")
+    "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000]\n" +
+    "       socketio [--connections 1000,10000] [--events 5] [--no-node]";
+if (args.Length == 0 || args[0] is not ("jobs" or "socketio"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
 }
 string Option(string name, string fallback) =>
     args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault() ?? fallback;
+
+if (args[0] == "socketio")
+{
+    await SocketIOBenchmark.RunAsync(new SocketIOBenchmarkSettings(
+        Connections: Option("connections", "1000,10000").Split(',').Select(int.Parse).ToArray(),
+        Events: int.Parse(Option("events", "5")),
+        CompareNode: !args.Contains("--no-node")));
+    return 0;
+}
 
 var settings = new JobBenchmarkSettings(
     Count: int.Parse(Option("count", "20000")),

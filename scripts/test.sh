@@ -2,7 +2,13 @@
 # The README's second command: install what is missing, build, run every test, and end with the totals line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/prerequisites.sh || exit 1
+bash scripts/prerequisites.sh --tests || exit 1
+
+# The real socket.io-client the Socket.IO tests run (versions pinned in its package.json; no lock file is written).
+socketio_client=ContentPlatform.Tests/SocketIO/node
+if [ ! -d "$socketio_client/node_modules/socket.io-client" ]; then
+  (cd "$socketio_client" && npm install --no-audit --no-fund --no-package-lock) || exit 1
+fi
 
 # Redocly CLI, pinned, for the OpenAPI lint test (ContentPlatform.Tests/OpenApi), in a folder git ignores (.tools/).
 redocly_version=2.77.0

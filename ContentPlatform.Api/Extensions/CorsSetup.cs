@@ -5,6 +5,8 @@ namespace ContentPlatform.Api.Extensions;
 // The default policy, for every endpoint (REST, event streams, Socket.IO): origins from Cors:AllowedOrigins,
 // a comma-separated string or an array; the frontend's http://localhost:3000 by default in Development.
 // The content flywheel's endpoints have their own policy: they are called by workflows from anywhere.
+// Socket.IO's long-polling requests (GET, and POST with text/plain) are simple requests: they get
+// Access-Control-Allow-Origin from this policy without a preflight; WebSockets are not subject to CORS.
 public static class CorsSetup
 {
     public const string PolicyName = "frontend";

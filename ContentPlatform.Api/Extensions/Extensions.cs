@@ -1,5 +1,7 @@
 using ContentPlatform.Api.ContentFlywheel;
+using ContentPlatform.Api.Events;
 using ContentPlatform.Api.GenerateContent;
+using ContentPlatform.Api.SocketIO;
 using ContentPlatform.Data;
 using ContentPlatform.Generation.Flywheel;
 
@@ -18,5 +20,6 @@ internal static class Extensions
         builder.AddContentFlywheel();
         ContentApiOptions.Add(builder);
         builder.AddHttpSetup();
+        builder.AddSocketIO<JobCompletedSocketIO>();
     }
 }

@@ -19,7 +19,7 @@ public static class ContentFlywheelApi
             .AddEndpointFilter(ContentApiSecret.RequireAsync);
 
         content.MapPost("/topics", SuggestTopics)
-            .WithName("SuggestContentTopics")
+            .WithName("suggestContentTopics")
             .WithSummary("Suggest topics")
             .WithDescription(
                 "Returns topic suggestions for a given theme and audience: 10 topic candidates, each with title, hook, persona, " +
@@ -30,7 +30,7 @@ public static class ContentFlywheelApi
             .Produces<ContentApiError>(StatusCodes.Status500InternalServerError);
 
         content.MapPost("/generate", GenerateAssets)
-            .WithName("GenerateContentAssets")
+            .WithName("generateContentAssets")
             .WithSummary("Generate content assets")
             .WithDescription(
                 "Generates content assets for a selected topic: one per requested type among linkedin (3 variants), blog, email, " +

@@ -36,6 +36,8 @@ public static class OpenApiSetup
         ["Audiences"] = "Audiences and their 30-day content calendars; requesting a calendar is idempotent.",
         ["Posts"] = "The blog posts content-generation jobs saved (`options.autoSave`).",
         ["Images"] = "Generated images (audience pictures): public, immutable, cacheable forever.",
+        ["Content flywheel"] = "Topic suggestions for a theme and audience, then multi-asset generation (LinkedIn variants, blog, "
+            + "email, one-pager, workshop outline) for the chosen topic, answered in the request. Open unless a secret is configured.",
     };
 
     public static void AddApiDocs(this IHostApplicationBuilder builder) =>

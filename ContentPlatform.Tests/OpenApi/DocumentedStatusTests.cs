@@ -177,6 +177,15 @@ public sealed partial class DocumentedStatusTests(DocumentedStatusTests.Factory 
         await Expect(HttpStatusCode.NotFound, user, HttpMethod.Get, $"/api/v1/posts/{missing}");
         await Expect(HttpStatusCode.Unauthorized, anonymous, HttpMethod.Get, $"/api/v1/posts/{missing}");
         await Expect(HttpStatusCode.NotFound, anonymous, HttpMethod.Get, $"/api/v1/images/{missing}.png");
+
+        // Content flywheel (open: no secret is configured here)
+        await Expect(HttpStatusCode.OK, anonymous, HttpMethod.Post, "/api/content/topics", new { theme = "Data backups", audience = "IT managers" });
+        await Expect(HttpStatusCode.BadRequest, anonymous, HttpMethod.Post, "/api/content/topics", new { audience = "IT managers" });
+        await Expect(HttpStatusCode.RequestEntityTooLarge, anonymous, HttpMethod.Post, "/api/content/topics", Huge());
+        await Expect(HttpStatusCode.OK, anonymous, HttpMethod.Post, "/api/content/generate",
+            new { topic = new { title = "Why backups fail" }, asset_types = new[] { "blog" } });
+        await Expect(HttpStatusCode.BadRequest, anonymous, HttpMethod.Post, "/api/content/generate", new { asset_types = Array.Empty<string>() });
+        await Expect(HttpStatusCode.RequestEntityTooLarge, anonymous, HttpMethod.Post, "/api/content/generate", Huge());
     }
 
     // A cancelled job ends as failed once the engine has recorded it.

@@ -40,6 +40,7 @@ public static class HttpSetup
         app.UseCors(CorsSetup.PolicyName);
         app.UseExceptionHandler();
         app.UseRequestBodyLimit();
+        app.UseRequestTextCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using ContentPlatform.Api.Jobs;
+using Microsoft.Extensions.Primitives;
+
+namespace ContentPlatform.Api.Extensions;
+
+// Text PostgreSQL cannot store is refused at the edge with a 400, wherever a client can put it: the path,
+// the query string, the headers (UseRequestTextCheck) and every key and value of a JSON body (JsonBody).
+// PostgreSQL refuses a NUL character in text, and Npgsql refuses to encode a lone UTF-16 surrogate.
+public static class RequestText
+{
+    public const string Unstorable = "Text must not contain NUL characters or invalid Unicode";
+
+    public static bool IsStorable(ReadOnlySpan<char> text) =>
+        !text.Contains('\0') && (text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 || HasOnlyPairedSurrogates(text));
+
+    // Every string (keys included) of a JSON document; GetString and Name throw on a lone surrogate escape.
+    public static bool IsStorable(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => IsStorable(element.GetString()),
+                JsonValueKind.Object => element.EnumerateObject().All(p => IsStorable(p.Name) && IsStorable(p.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsStorable),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public static IApplicationBuilder UseRequestTextCheck(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (IsStorable(context.Request))
+            {
+                await next(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await WriteRefusalAsync(context);
+        });
+
+    // The /api/v1 endpoints answer in their own error shape ({ success, error, message }), the others in { message }.
+    public static Task WriteRefusalAsync(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api")
+            ? context.Response.WriteAsJsonAsync(ApiFailure.Of(ApiFailure.InvalidRequest, Unstorable), context.RequestAborted)
+            : context.Response.WriteAsJsonAsync(new ErrorMessage(Unstorable), context.RequestAborted);
+
+    private static bool IsStorable(HttpRequest request)
+    {
+        if (!IsStorable(request.Path.Value) || !IsStorable(request.PathBase.Value))
+        {
+            return false;
+        }
+        foreach (var (key, values) in request.Query)
+        {
+            if (!IsStorable(key) || !AreStorable(values))
+            {
+                return false;
+            }
+        }
+        foreach (var (_, values) in request.Headers)
+        {
+            if (!AreStorable(values))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool AreStorable(StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (!IsStorable(value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsStorable(string? text) => text is null || IsStorable(text.AsSpan());
+
+    private static bool HasOnlyPairedSurrogates(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -23,6 +23,7 @@ public static class AudiencesApi
         audiences.MapGet("", List).Produces<AudienceListEnvelope>();
         audiences.MapGet("/{id}", Get).Produces<AudienceEnvelope>();
         audiences.MapPost("/{audienceId}/request-content-calendar", RequestContentCalendar)
+            .RequireRateLimiting(RateLimits.JobCreation)
             .Produces<ContentCalendarJobResponse>(StatusCodes.Status201Created)
             .Produces<ContentCalendarJobResponse>();
         return audiences;

@@ -19,7 +19,7 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register).Accepts<RegisterRequest>("application/json");
+        auth.MapPost("/register", Register).Accepts<RegisterRequest>("application/json").RequireRateLimiting(RateLimits.Register);
         auth.MapPost("/login", Login).Accepts<LoginRequest>("application/json").RequireRateLimiting(AuthSetup.LoginRateLimitPolicy);
         auth.MapGet("/me", Me).RequireAuthorization();
         return auth;

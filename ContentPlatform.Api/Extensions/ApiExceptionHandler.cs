@@ -11,7 +11,6 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
         if (exception is UnstorableTextException && !context.Response.HasStarted)
         {
             logger.LogDebug("Bad request {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await RequestText.WriteRefusalAsync(context);
             return true;
         }

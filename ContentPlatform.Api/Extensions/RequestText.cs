@@ -41,15 +41,11 @@ public static class RequestText
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await WriteRefusalAsync(context);
         });
 
-    // The /api/v1 endpoints answer in their own error shape ({ success, error, message }), the others in { message }.
     public static Task WriteRefusalAsync(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api")
-            ? context.Response.WriteAsJsonAsync(ApiFailure.Of(ApiFailure.InvalidRequest, Unstorable), context.RequestAborted)
-            : context.Response.WriteAsJsonAsync(new ErrorMessage(Unstorable), context.RequestAborted);
+        ErrorMessage.WriteAsync(context, StatusCodes.Status400BadRequest, ApiFailure.InvalidRequest, Unstorable);
 
     private static bool IsStorable(HttpRequest request)
     {

@@ -22,7 +22,7 @@ public static class GenerateContentApi
     public static RouteGroupBuilder MapGenerateContentApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/generate-content").WithTags("Generate content").RequireAuthorization();
-        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json");
+        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json").RequireRateLimiting(RateLimits.JobCreation);
         group.MapGet("", List);
         group.MapGet("/{jobId}", Get);
         group.MapPost("/{jobId}/save", Save).Accepts<SaveGeneratedContentRequest>("application/json");

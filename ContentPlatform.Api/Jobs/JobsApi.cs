@@ -23,13 +23,15 @@ public static class JobsApi
     {
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapPost("/website-analysis", StartWebsiteAnalysis)
+            .RequireRateLimiting(RateLimits.JobCreation)
             .Accepts<WebsiteAnalysisRequest>("application/json")
             .Produces<JobCreatedResponse>(StatusCodes.Status201Created);
         jobs.MapPost("/content-generation", StartContentGeneration)
+            .RequireRateLimiting(RateLimits.JobCreation)
             .Accepts<ContentGenerationRequest>("application/json")
             .Produces<JobCreatedResponse>(StatusCodes.Status201Created);
         jobs.MapGet("/{jobId}/status", GetStatus).Produces<JobStatusResponse>();
-        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>();
+        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>().RequireRateLimiting(RateLimits.JobCreation);
         jobs.MapPost("/{jobId}/cancel", Cancel).Produces<JobCancelledResponse>();
         jobs.MapGet("/{jobId}/stream", JobStream.StreamAsync).AllowTokenFromQuery().Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return jobs;

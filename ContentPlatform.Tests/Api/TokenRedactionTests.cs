@@ -18,7 +18,7 @@ public sealed class TokenRedactionTests(ApiFactory factory) : IClassFixture<ApiF
         var (_, user) = await factory.CreateUserAsync();
         var spans = new List<Activity>();
         var logs = new CollectingLoggerProvider();
-        using var observed = factory.WithWebHostBuilder(builder => builder
+        var observed = factory.WithWebHostBuilder(builder => builder
             .UseSetting("Logging:LogLevel:Default", "Trace")
             .UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Trace")
             .ConfigureLogging(logging => logging.AddProvider(logs))
@@ -33,8 +33,11 @@ public sealed class TokenRedactionTests(ApiFactory factory) : IClassFixture<ApiF
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
         // A plain request after the stream: once its span is exported, the stream's (which ended first) is too.
         await anonymous.GetAsync($"/auth/me?token={user.Token}");
-        await WaitUntilAsync(() => spans.Any(s => s.GetTagItem("url.path") as string == "/auth/me"));
+        // ToArray: the exporter appends from its own thread (List.ToArray copies without enumerating).
+        await WaitUntilAsync(() => spans.ToArray().Any(s => s.GetTagItem("url.path") as string == "/auth/me"));
         observed.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        // Stopping the Api stops the exporter, so the list is no longer written while it is read.
+        await observed.DisposeAsync();
 
         var signature = user.Token.Split('.')[2];
         Assert.NotEmpty(logs.Lines);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -19,10 +18,13 @@ public sealed partial class JobEvents
     private readonly IConnectionMultiplexer _redis;
     private readonly JobKeys _keys;
     private readonly JobStore _store;
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<SemaphoreSlim, byte>> _jobWatchers = new();
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<JobEvent>, byte>> _userWatchers = new();
+    private readonly Subscribers<SemaphoreSlim> _jobWatchers = new();
+    private readonly Subscribers<Channel<JobEvent>> _userWatchers = new();
     private readonly Lock _subscribeLock = new();
     private Task? _subscribed;
+
+    // Jobs and users with at least one reader on this process.
+    internal int WatchedKeyCount => _jobWatchers.KeyCount + _userWatchers.KeyCount;
 
     internal JobEvents(IConnectionMultiplexer redis, JobKeys keys, JobStore store)
     {
@@ -35,8 +37,7 @@ public sealed partial class JobEvents
     {
         await EnsureSubscribedAsync();
         var signal = new SemaphoreSlim(0, 1);
-        var watchers = _jobWatchers.GetOrAdd(jobId, _ => new());
-        watchers[signal] = 0;
+        _jobWatchers.Add(jobId, signal);
         try
         {
             var after = afterEventId is not null && StreamId().IsMatch(afterEventId) ? afterEventId : null;
@@ -84,7 +85,7 @@ public sealed partial class JobEvents
         }
         finally
         {
-            watchers.TryRemove(signal, out _);
+            _jobWatchers.Remove(jobId, signal);
             signal.Dispose();
         }
     }
@@ -94,8 +95,7 @@ public sealed partial class JobEvents
     {
         await EnsureSubscribedAsync();
         var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        var watchers = _userWatchers.GetOrAdd(userId, _ => new());
-        watchers[channel] = 0;
+        _userWatchers.Add(userId, channel);
         try
         {
             await foreach (var jobEvent in channel.Reader.ReadAllAsync(cancellationToken))
@@ -105,7 +105,7 @@ public sealed partial class JobEvents
         }
         finally
         {
-            watchers.TryRemove(channel, out _);
+            _userWatchers.Remove(userId, channel);
         }
     }
 
@@ -130,9 +130,9 @@ public sealed partial class JobEvents
             // One job id per line: a Worker notifies a whole batch of finished jobs at once.
             foreach (var line in message.ToString().Split('\n'))
             {
-                if (Guid.TryParseExact(line, "N", out var jobId) && _jobWatchers.TryGetValue(jobId, out var watchers))
+                if (Guid.TryParseExact(line, "N", out var jobId))
                 {
-                    foreach (var signal in watchers.Keys)
+                    foreach (var signal in _jobWatchers.Of(jobId))
                     {
                         Wake(signal);
                     }
@@ -148,13 +148,12 @@ public sealed partial class JobEvents
                 return;
             }
             var data = Parse(parts[3]);
-            if (!data.TryGetProperty("userId", out var user) || !user.TryGetGuid(out var userId)
-                || !_userWatchers.TryGetValue(userId, out var watchers))
+            if (!data.TryGetProperty("userId", out var user) || !user.TryGetGuid(out var userId))
             {
                 return;
             }
             var jobEvent = new JobEvent(parts[0], jobId, parts[2], data);
-            foreach (var channel in watchers.Keys)
+            foreach (var channel in _userWatchers.Of(userId))
             {
                 channel.Writer.TryWrite(jobEvent);
             }

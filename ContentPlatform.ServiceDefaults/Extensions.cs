@@ -35,6 +35,9 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // ASP.NET Core's "Request starting/finished" lines hold the full URL, query string included, and with it the
+        // ?token= of EventSource clients: that category logs warnings and errors only, whatever the configuration.
+        builder.Logging.AddFilter(HostingDiagnosticsCategory, level => level >= LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -53,9 +56,19 @@ public static class Extensions
                 .AddSource(ActivitySourcePrefix + "*")
                 .AddSource("Experimental.Microsoft.Extensions.AI")
                 .AddAspNetCoreInstrumentation(aspnet =>
+                {
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                    // EventSource clients put the access token in the URL (?token=): spans never carry query values.
+                    aspnet.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.QueryString.HasValue)
+                        {
+                            activity.SetTag("url.query", RedactedQuery(request.Query.Keys));
+                        }
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());
 
@@ -71,6 +84,10 @@ public static class Extensions
         }
         return builder;
     }
+
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    private static string RedactedQuery(IEnumerable<string> keys) => string.Join('&', keys.Select(key => key + "=Redacted"));
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -45,6 +45,7 @@ public static class AudiencesApi
             .AnswersFailure(StatusCodes.Status401Unauthorized, JobsApi.NoCaller)
             .AnswersFailure(StatusCodes.Status404NotFound, AudienceNotFound);
         audiences.MapPost("/{audienceId}/request-content-calendar", RequestContentCalendar)
+            .RequireRateLimiting(RateLimits.JobCreation)
             .Produces<ContentCalendarJobResponse>(StatusCodes.Status201Created)
             .Produces<ContentCalendarJobResponse>()
             .CalledBy(ApiCallers.SignedInUser)

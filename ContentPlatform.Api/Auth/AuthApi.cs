@@ -19,7 +19,7 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register).Accepts<RegisterRequest>("application/json")
+        auth.MapPost("/register", Register).Accepts<RegisterRequest>("application/json").RequireRateLimiting(RateLimits.Register)
             .WithName("registerUser")
             .WithSummary("Register user")
             .WithDescription("Creates a new user account and returns authentication credentials: the user and a JWT (valid for 30 days) "

@@ -14,6 +14,8 @@ namespace ContentPlatform.Api.Auth;
 public static class AuthSetup
 {
     public const string JwtKeySetting = "Jwt:Key";
+    public const string JwtIssuerSetting = "Jwt:Issuer";
+    public const string JwtAudienceSetting = "Jwt:Audience";
     public const string LoginRateLimitPolicy = "login";
 
     // HS256 needs a key of at least 256 bits.
@@ -23,6 +25,9 @@ public static class AuthSetup
     {
         var signingKey = ReadSigningKey(builder);
         builder.Services.AddSingleton(signingKey);
+        builder.Services.AddSingleton(new JwtAudience(
+            builder.Configuration[JwtIssuerSetting] is { Length: > 0 } issuer ? issuer : JwtAudience.DefaultIssuer,
+            builder.Configuration[JwtAudienceSetting] is { Length: > 0 } audience ? audience : JwtAudience.DefaultAudience));
         builder.Services.AddSingleton<JwtTokens>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 

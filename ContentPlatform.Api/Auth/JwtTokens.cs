@@ -4,8 +4,9 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace ContentPlatform.Api.Auth;
 
-// The documents' token: HS256, payload exactly { id, iat, exp }, valid for 30 days.
-public sealed class JwtTokens(JwtSigningKey signingKey, TimeProvider time)
+// The documents' token: HS256, payload { id, iat, exp } valid for 30 days, plus iss and aud (Jwt:Issuer,
+// Jwt:Audience), which are validated with the signature, the algorithm and the lifetime (no clock skew).
+public sealed class JwtTokens(JwtSigningKey signingKey, JwtAudience audience, TimeProvider time)
 {
     public const string UserIdClaim = "id";
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
@@ -14,8 +15,10 @@ public sealed class JwtTokens(JwtSigningKey signingKey, TimeProvider time)
 
     public TokenValidationParameters ValidationParameters { get; } = new()
     {
-        ValidateIssuer = false,
-        ValidateAudience = false,
+        ValidateIssuer = true,
+        ValidIssuer = audience.Issuer,
+        ValidateAudience = true,
+        ValidAudience = audience.Audience,
         ValidateLifetime = true,
         RequireExpirationTime = true,
         RequireSignedTokens = true,
@@ -34,6 +37,8 @@ public sealed class JwtTokens(JwtSigningKey signingKey, TimeProvider time)
             Claims = new Dictionary<string, object> { [UserIdClaim] = userId.ToString() },
             IssuedAt = now,
             Expires = now + Lifetime,
+            Issuer = audience.Issuer,
+            Audience = audience.Audience,
             SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
         });
     }
@@ -52,3 +57,10 @@ public sealed class JwtTokens(JwtSigningKey signingKey, TimeProvider time)
 }
 
 public sealed record JwtSigningKey(SymmetricSecurityKey Key, bool IsEphemeral);
+
+// Who issues the tokens and for whom; a token of another deployment sharing the key is still refused.
+public sealed record JwtAudience(string Issuer, string Audience)
+{
+    public const string DefaultIssuer = "contentplatform-api";
+    public const string DefaultAudience = "contentplatform";
+}

@@ -8,6 +8,12 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is UnstorableTextException && !context.Response.HasStarted)
+        {
+            logger.LogDebug("Bad request {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+            await RequestText.WriteRefusalAsync(context);
+            return true;
+        }
         var (status, message) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, ErrorMessage.BodyTooLarge),

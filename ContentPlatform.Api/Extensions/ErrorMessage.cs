@@ -1,3 +1,5 @@
+using ContentPlatform.Api.Jobs;
+
 namespace ContentPlatform.Api.Extensions;
 
 // The documents' error body: { "message": "..." }.
@@ -7,4 +9,14 @@ public sealed record ErrorMessage(string Message)
     public const string BodyTooLarge = "Request body too large";
     public const string InvalidRequest = "Invalid request";
     public const string TooManyRequests = "Too many requests, please try again later";
+
+    // For answers written outside an endpoint (middleware, exception handler): the /api endpoints' shape
+    // ({ success, error, message }) under /api, the documents' { message } elsewhere.
+    public static Task WriteAsync(HttpContext context, int status, string error, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Request.Path.StartsWithSegments("/api")
+            ? context.Response.WriteAsJsonAsync(ApiFailure.Of(error, message), context.RequestAborted)
+            : context.Response.WriteAsJsonAsync(new ErrorMessage(message), context.RequestAborted);
+    }
 }

@@ -26,21 +26,25 @@ public static class HttpSetup
                 {
                     rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
                 }
-                await rejected.HttpContext.Response.WriteAsJsonAsync(new ErrorMessage(ErrorMessage.TooManyRequests), cancellationToken);
+                await ErrorMessage.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests", ErrorMessage.TooManyRequests);
             };
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddFrontendCors();
         builder.AddContentApiCors();
         builder.AddJwtAuthentication();
+        builder.AddCallerRateLimits();
         builder.AddApiDocs();
     }
 
     public static void UseHttpSetup(this WebApplication app)
     {
+        // First, so that everything after it (rate limits included) sees the real client of a configured proxy.
+        app.UseForwardedHeaders();
         app.UseCors(CorsSetup.PolicyName);
         app.UseExceptionHandler();
         app.UseRequestBodyLimit();
+        app.UseRequestTextCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -6,7 +6,9 @@ namespace ContentPlatform.Api.Extensions;
 // a non-object, a missing body or a field of the wrong type never fail binding, so the endpoint decides
 // the message. Take it as a handler parameter (minimal APIs call BindAsync) and document the expected
 // shape with .Accepts<TRequest>("application/json").
-// A body over RequestBodyLimit.MaxBytes throws BadHttpRequestException(413), which ApiExceptionHandler answers.
+// A body over RequestBodyLimit.MaxBytes throws BadHttpRequestException(413), and a body holding text the database
+// cannot store (a NUL character, a lone surrogate, in a key or a value) throws UnstorableTextException (400):
+// ApiExceptionHandler answers both.
 public sealed class JsonBody
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
@@ -27,11 +29,20 @@ public sealed class JsonBody
         try
         {
             using var document = JsonDocument.Parse(utf8Json, DocumentOptions);
+            if (!RequestText.IsStorable(document.RootElement))
+            {
+                throw new UnstorableTextException();
+            }
             return document.RootElement.ValueKind == JsonValueKind.Object ? new JsonBody(document.RootElement.Clone()) : NotAnObject;
         }
         catch (JsonException)
         {
             return NotAnObject;
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check unescapes keys, and throws on a lone surrogate escape.
+            throw new UnstorableTextException();
         }
     }
 

@@ -23,7 +23,7 @@ public static class GenerateContentApi
     {
         var group = app.MapGroup("/generate-content").WithTags("Generate content").RequireAuthorization()
             .AnswersMessage(StatusCodes.Status401Unauthorized, OpenApiMetadata.NotSignedIn);
-        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json")
+        group.MapPost("", Queue).Accepts<QueueGenerationRequest>("application/json").RequireRateLimiting(RateLimits.JobCreation)
             .WithName("queueContentGeneration")
             .WithSummary("Queue content generation")
             .WithDescription("Submits a new AI content generation request to the queue and answers 202 Accepted immediately with the `jobId`. "

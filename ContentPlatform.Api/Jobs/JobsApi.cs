@@ -23,6 +23,7 @@ public static class JobsApi
     {
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapPost("/website-analysis", StartWebsiteAnalysis)
+            .RequireRateLimiting(RateLimits.JobCreation)
             .Accepts<WebsiteAnalysisRequest>("application/json")
             .Produces<JobCreatedResponse>(StatusCodes.Status201Created)
             .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
@@ -38,6 +39,7 @@ public static class JobsApi
             .AnswersFailure(StatusCodes.Status429TooManyRequests, TooManyJobs)
             .AnswersFailure(StatusCodes.Status503ServiceUnavailable, QueueUnavailable);
         jobs.MapPost("/content-generation", StartContentGeneration)
+            .RequireRateLimiting(RateLimits.JobCreation)
             .Accepts<ContentGenerationRequest>("application/json")
             .Produces<JobCreatedResponse>(StatusCodes.Status201Created)
             .CalledBy(ApiCallers.SignedInUser)
@@ -67,7 +69,7 @@ public static class JobsApi
                 + "Poll every 2–3 seconds until `succeeded` or `failed`.")
             .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
             .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound);
-        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>()
+        jobs.MapPost("/{jobId}/retry", Retry).Produces<JobCreatedResponse>().RequireRateLimiting(RateLimits.JobCreation)
             .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)
             .WithName("retryJob")
             .WithSummary("Retry a failed job")
@@ -76,6 +78,7 @@ public static class JobsApi
             .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound)
             .AnswersFailure(StatusCodes.Status409Conflict,
                 $"The job has not failed (\"{JobMessages.NotRetryable}\"), or another job for the same subject is queued or running (\"{JobMessages.SubjectBusy}\").")
+            .AnswersFailure(StatusCodes.Status429TooManyRequests, TooManyJobs)
             .AnswersFailure(StatusCodes.Status503ServiceUnavailable, QueueUnavailable);
         jobs.MapPost("/{jobId}/cancel", Cancel).Produces<JobCancelledResponse>()
             .CalledBy(ApiCallers.SignedInUser | ApiCallers.AnonymousSession)

@@ -11,6 +11,8 @@ namespace ContentPlatform.Generation.WebsiteAnalysis;
 
 public static class WebsiteAnalysisExtensions
 {
+    private const string ServiceDiscoveryHandler = "Microsoft.Extensions.ServiceDiscovery.Http.ResolvingHttpDelegatingHandler";
+
     // Registers WebsiteAnalyzer (scoped) and what it uses. Needs ContentDbContext; uses the IChatClient and
     // IModelInfo model access registers (without an IModelInfo, it is offline exactly when no IChatClient is registered).
     public static IHostApplicationBuilder AddWebsiteAnalysis(this IHostApplicationBuilder builder)
@@ -29,6 +31,16 @@ public static class WebsiteAnalysisExtensions
 #pragma warning disable EXTEXP0001
         fetcher.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        // Service discovery (also from ServiceDefaults) would rewrite "http://api/" to an internal address from
+        // configuration before SafeConnection sees the host: a stranger's URL must never name one of our services.
+        // The handler type is internal to Microsoft.Extensions.ServiceDiscovery; WebsiteFetcherTests checks it is gone.
+        fetcher.ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
+        {
+            foreach (var discovery in handlers.Where(h => h.GetType().FullName == ServiceDiscoveryHandler).ToArray())
+            {
+                handlers.Remove(discovery);
+            }
+        });
         fetcher.AddStandardResilienceHandler(ConfigureResilience);
         return builder;
     }

@@ -13,6 +13,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string JwtKey = "test-signing-key-of-at-least-32-bytes-for-hs256";
 
     protected virtual int LoginPermitLimit => 1000;
+    protected virtual int RegisterPermitLimit => 100_000;
+    protected virtual int JobsPermitLimit => 100_000;
 
     public string Database { get; private set; } = "";
     public string Redis { get; private set; } = "";
@@ -32,6 +34,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:redis", Redis);
         builder.UseSetting("Jwt:Key", JwtKey);
         builder.UseSetting("RateLimiting:Login:PermitLimit", LoginPermitLimit.ToString());
+        builder.UseSetting("RateLimiting:Register:PermitLimit", RegisterPermitLimit.ToString());
+        builder.UseSetting("RateLimiting:Jobs:PermitLimit", JobsPermitLimit.ToString());
         builder.UseSetting("Jobs:KeyPrefix", JobsKeyPrefix);
     }
 

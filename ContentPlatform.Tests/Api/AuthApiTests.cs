@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using ContentPlatform.Data.Entities;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -37,7 +39,7 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Token_payload_is_exactly_id_iat_exp_valid_for_30_days_and_signed_hs256()
+    public async Task Token_payload_is_the_documents_id_iat_exp_plus_issuer_and_audience_valid_for_30_days_and_signed_hs256()
     {
         var (_, user) = await factory.CreateUserAsync();
 
@@ -45,7 +47,9 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         Assert.Equal("HS256", token.Alg);
         var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(user.Token.Split('.')[1])).RootElement;
-        Assert.Equal(["exp", "iat", "id"], payload.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["aud", "exp", "iat", "id", "iss"], payload.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("contentplatform-api", payload.GetProperty("iss").GetString());
+        Assert.Equal("contentplatform", payload.GetProperty("aud").GetString());
         Assert.Equal(user.Id, payload.GetProperty("id").GetString());
         Assert.Equal(30 * 24 * 3600, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
     }
@@ -183,7 +187,18 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Tampered_unsigned_expired_and_foreign_tokens_answer_not_authorized()
+    public async Task A_token_signed_like_ours_with_the_default_issuer_and_audience_is_accepted()
+    {
+        var (_, user) = await factory.CreateUserAsync();
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow, DateTime.UtcNow.AddMinutes(5)));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Tampered_unsigned_expired_foreign_and_other_issuer_audience_or_algorithm_tokens_answer_not_authorized()
     {
         var (_, user) = await factory.CreateUserAsync();
         var parts = user.Token.Split('.');
@@ -199,6 +214,11 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
             $"{unsignedHeader}.{userPayload}",
             Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow.AddDays(-31), DateTime.UtcNow.AddSeconds(-5)),
             Sign("another-key-that-is-also-at-least-32-bytes-long", user.Id, DateTime.UtcNow, DateTime.UtcNow.AddDays(1)),
+            Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow, DateTime.UtcNow.AddDays(1), issuer: "someone-else"),
+            Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow, DateTime.UtcNow.AddDays(1), audience: "another-app"),
+            Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow, DateTime.UtcNow.AddDays(1), issuer: null, audience: null),
+            SignHs512(ApiFactory.JwtKey, userPayload),
+            Sign(ApiFactory.JwtKey, user.Id, DateTime.UtcNow.AddDays(-30), DateTime.UtcNow.AddSeconds(-1)),
             "not-a-jwt",
         ];
         foreach (var token in tokens)
@@ -224,23 +244,41 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Passwords_are_stored_hashed()
+    public async Task Passwords_are_stored_as_salted_hashes_that_verify_only_the_right_password()
     {
-        var (_, user) = await factory.CreateUserAsync();
+        var (_, first) = await factory.CreateUserAsync();
+        var (_, second) = await factory.CreateUserAsync();
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
-        var stored = await db.Users.SingleAsync(u => u.Id == Guid.Parse(user.Id));
+        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
+        var stored = await db.Users.SingleAsync(u => u.Id == Guid.Parse(first.Id));
+        var other = await db.Users.SingleAsync(u => u.Id == Guid.Parse(second.Id));
         Assert.DoesNotContain("password123", stored.PasswordHash);
-        Assert.True(stored.PasswordHash.Length > 40);
+        // Same password, different salt.
+        Assert.NotEqual(stored.PasswordHash, other.PasswordHash);
+        Assert.NotEqual(PasswordVerificationResult.Failed, hasher.VerifyHashedPassword(stored, stored.PasswordHash, "password123"));
+        Assert.Equal(PasswordVerificationResult.Failed, hasher.VerifyHashedPassword(stored, stored.PasswordHash, "password124"));
     }
 
-    internal static string Sign(string key, string userId, DateTime issuedAt, DateTime expires) =>
+    internal static string Sign(
+        string key, string userId, DateTime issuedAt, DateTime expires,
+        string? issuer = "contentplatform-api", string? audience = "contentplatform") =>
         new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Claims = new Dictionary<string, object> { ["id"] = userId },
             IssuedAt = issuedAt,
             Expires = expires,
+            Issuer = issuer,
+            Audience = audience,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
+
+    // Our payload and key under another HMAC algorithm (the library refuses HS512 with a key this short, so by hand).
+    private static string SignHs512(string key, string payload)
+    {
+        var signed = $"{Base64UrlEncoder.Encode("{\"alg\":\"HS512\",\"typ\":\"JWT\"}")}.{payload}";
+        var signature = System.Security.Cryptography.HMACSHA512.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(signed));
+        return $"{signed}.{Base64UrlEncoder.Encode(signature)}";
+    }
 }

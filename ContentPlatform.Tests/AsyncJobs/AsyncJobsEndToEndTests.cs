@@ -7,6 +7,7 @@ using ContentPlatform.Tests.Api;
 namespace ContentPlatform.Tests.AsyncJobs;
 
 // The Api and a real Worker process run each job kind against a website served by the test itself.
+[Collection(Infrastructure.RealProcesses.Name)]
 public sealed class AsyncJobsEndToEndTests(AsyncJobsFactory factory) : IClassFixture<AsyncJobsFactory>
 {
     private const string WebsiteAnalysis = "/api/v1/jobs/website-analysis";

@@ -14,7 +14,7 @@ namespace ContentPlatform.Tests.AsyncJobs;
 
 // The real Api (in-process) with a Redis key prefix of its own and, unless WithWorker is false, a real
 // ContentPlatform.Worker process on the same database and prefix, plus a website the jobs analyze (Kestrel on a free
-// loopback port, which the Worker may fetch because WebsiteAnalysis:AllowedHosts is 127.0.0.1 — but not "localhost").
+// loopback port, which the Worker may fetch because WebsiteAnalysis:AllowedHosts is 127.0.0.1:* — but not "localhost").
 public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
 {
     private ChildProcess? _worker;
@@ -35,7 +35,7 @@ public class AsyncJobsFactory : ApiFactory, IAsyncLifetime
         {
             _worker = WorkerProcess.Start(Database, Redis, JobsKeyPrefix, new Dictionary<string, string?>
             {
-                ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1",
+                ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1:*",
                 ["Jobs:RetryBaseDelay"] = "00:00:00",
                 ["Jobs:ProgressWriteInterval"] = "00:00:00.050",
             });

@@ -8,6 +8,7 @@ namespace ContentPlatform.Tests.GenerateContent;
 
 // Document 003's flow against the real Api and a real Worker process: register → generate → completed → save →
 // listed in /content, and the job_completed notification over SSE.
+[Collection(Infrastructure.RealProcesses.Name)]
 public sealed class GenerationEndToEndTests(GeneratingApiFactory factory) : IClassFixture<GeneratingApiFactory>
 {
     [Fact]

@@ -30,7 +30,7 @@ public sealed class PageTextExtractorTests : IAsyncLifetime
 
     private async Task<PageContent> ReadAsync(string path)
     {
-        var host = await AnalysisHost.StartAsync(settings: new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1" });
+        using var host = await AnalysisHost.StartAsync(settings: new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1:*" });
         var fetched = await host.Services.GetRequiredService<WebsiteFetcher>().FetchAsync($"{website.Origin}{path}", CancellationToken.None);
         return PageTextExtractor.Extract(fetched);
     }

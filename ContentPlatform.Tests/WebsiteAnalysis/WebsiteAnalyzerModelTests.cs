@@ -36,7 +36,7 @@ public sealed class WebsiteAnalyzerModelTests
         var servers = await TestServers.GetAsync();
         using var host = await AnalysisHost.StartAsync(
             await servers.CreateDatabaseAsync("analysis_model"),
-            new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1" },
+            new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1:*" },
             services => services.AddSingleton<IChatClient>(model));
         await using var scope = host.Services.CreateAsyncScope();
 

@@ -30,7 +30,7 @@ public sealed class WebsiteAnalyzerTests : IAsyncLifetime
         var servers = await TestServers.GetAsync();
         host = await AnalysisHost.StartAsync(
             await servers.CreateDatabaseAsync("analysis"),
-            new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1" });
+            new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = "127.0.0.1:*" });
     }
 
     public async Task DisposeAsync()

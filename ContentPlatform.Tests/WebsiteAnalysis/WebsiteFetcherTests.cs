@@ -38,16 +38,27 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
         app.MapGet("/slow", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
     });
 
-    public async Task DisposeAsync() => await website.DisposeAsync();
+    // Each test owns the hosts it builds; they are disposed with it.
+    private readonly List<IHost> hosts = [];
 
-    private static async Task<WebsiteFetcher> FetcherAsync(string allowedHosts, string? timeout = null)
+    public async Task DisposeAsync()
     {
-        var settings = new Dictionary<string, string?> { ["WebsiteAnalysis:AllowedHosts"] = allowedHosts };
+        foreach (var host in hosts)
+        {
+            host.Dispose();
+        }
+        await website.DisposeAsync();
+    }
+
+    private async Task<WebsiteFetcher> FetcherAsync(string allowedHosts, string? timeout = null, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>()) { ["WebsiteAnalysis:AllowedHosts"] = allowedHosts };
         if (timeout is not null)
         {
             settings["WebsiteAnalysis:FetchTimeout"] = timeout;
         }
         var host = await AnalysisHost.StartAsync(settings: settings);
+        hosts.Add(host);
         return host.Services.GetRequiredService<WebsiteFetcher>();
     }
 
@@ -69,7 +80,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_host_name_that_resolves_to_loopback_is_refused()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"http://localhost:{website.Port}/");
 
@@ -78,9 +89,49 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_port_other_than_80_and_443_is_refused_unless_the_allowed_host_lists_it()
+    {
+        var bare = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var otherPort = await FetcherAsync(allowedHosts: $"127.0.0.1:{website.Port + 1}");
+
+        Assert.Equal($"Refused to fetch port {website.Port}: only ports 80 and 443 are fetched", (await FailsAsync(bare, $"{website.Origin}/")).Message);
+        await FailsAsync(otherPort, $"{website.Origin}/");
+        Assert.Empty(website.Requests);
+
+        var listed = await FetcherAsync(allowedHosts: $"127.0.0.1:{website.Port}");
+        Assert.Equal("text/html", (await listed.FetchAsync($"{website.Origin}/", CancellationToken.None)).MediaType);
+    }
+
+    [Fact]
+    public async Task An_allowed_host_name_that_resolves_to_loopback_is_refused_unless_the_address_is_allowed_too()
+    {
+        var byName = await FetcherAsync(allowedHosts: "localhost:*");
+
+        Assert.Equal(Refused, (await FailsAsync(byName, $"http://localhost:{website.Port}/")).Message);
+        Assert.Empty(website.Requests);
+
+        var withAddress = await FetcherAsync(allowedHosts: "localhost:*, 127.0.0.1:*");
+        Assert.Equal("text/html", (await withAddress.FetchAsync($"http://localhost:{website.Port}/", CancellationToken.None)).MediaType);
+    }
+
+    [Fact]
+    public async Task A_service_name_is_not_resolved_through_service_discovery()
+    {
+        // ServiceDefaults' service discovery would turn http://api/ into the configured (allowed) address.
+        var fetcher = await FetcherAsync(
+            allowedHosts: "127.0.0.1:*, api:*",
+            extra: new Dictionary<string, string?> { ["services:api:http:0"] = website.Origin });
+
+        var error = await FailsAsync(fetcher, "http://api/secret");
+
+        Assert.Equal(GenerationErrorCodes.DnsFailure, error.ErrorCode);
+        Assert.Empty(website.Requests);
+    }
+
+    [Fact]
     public async Task A_host_in_allowed_hosts_is_fetched()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "example.org, 127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "example.org, 127.0.0.1:*");
 
         var page = await fetcher.FetchAsync($"{website.Origin}/", CancellationToken.None);
 
@@ -95,7 +146,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [InlineData("http://10.0.0.1/")]
     public async Task A_redirect_from_an_allowed_host_to_a_refused_address_is_refused(string target)
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
         var location = Uri.EscapeDataString(target.Replace("{port}", website.Port.ToString()));
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/to/{location}");
@@ -107,7 +158,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_redirect_within_the_allowed_host_is_followed()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var page = await fetcher.FetchAsync($"{website.Origin}/to/{Uri.EscapeDataString("/secret")}", CancellationToken.None);
 
@@ -117,7 +168,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task Redirects_are_bounded()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/loop/0");
 
@@ -165,7 +216,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task Http_500_is_a_readable_error()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/error");
 
@@ -176,7 +227,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task Http_404_is_a_readable_error_and_not_retried()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/missing");
 
@@ -187,7 +238,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_body_over_the_limit_is_stopped_while_it_streams()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/big");
 
@@ -198,7 +249,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_declared_length_over_the_limit_is_refused()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/big-declared");
 
@@ -208,7 +259,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_response_that_is_not_a_page_is_refused()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/image");
 
@@ -218,7 +269,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_website_that_does_not_answer_times_out_with_a_readable_error()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1", timeout: "00:00:01");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*", timeout: "00:00:01");
 
         var error = await FailsAsync(fetcher, $"{website.Origin}/slow");
 
@@ -240,7 +291,7 @@ public sealed class WebsiteFetcherTests : IAsyncLifetime
     [Fact]
     public async Task A_closed_port_is_a_readable_error()
     {
-        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1");
+        var fetcher = await FetcherAsync(allowedHosts: "127.0.0.1:*");
 
         var error = await FailsAsync(fetcher, $"http://127.0.0.1:{Infrastructure.TestServers.FreePort()}/");
 

@@ -76,7 +76,7 @@ public sealed class SocketIOClientTests(SocketIOApi api)
         {
             var (_, user) = await api.CreateUserAsync();
             var otherKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("another-signing-key-of-at-least-32-bytes!"));
-            token = new JwtTokens(new JwtSigningKey(otherKey, IsEphemeral: false), TimeProvider.System).Issue(Guid.Parse(user.Id));
+            token = new JwtTokens(new JwtSigningKey(otherKey, IsEphemeral: false), new JwtAudience(JwtAudience.DefaultIssuer, JwtAudience.DefaultAudience), TimeProvider.System).Issue(Guid.Parse(user.Id));
         }
         await using var client = NodeSocketClient.Start(api.Url, token);
 

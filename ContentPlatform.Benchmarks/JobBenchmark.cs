@@ -270,7 +270,7 @@ internal static class JobBenchmark
             ["Jobs:KeyPrefix"] = prefix,
         });
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
+        builder.AddContentDatabase();
         builder.AddRedisClient("redis");
         builder.AddJobQueue();
         return builder.Build();

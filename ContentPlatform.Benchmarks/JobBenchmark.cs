@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ContentPlatform.Data;
-using ContentPlatform.Hosting.Orchestration;
 using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using ContentPlatform.Jobs;

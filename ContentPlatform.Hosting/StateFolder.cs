@@ -15,7 +15,7 @@ public sealed class StateFolder
 
     private readonly Lock _gate = new();
 
-    public StateFolder(string path, bool isConfigured)
+    private StateFolder(string path, bool isConfigured)
     {
         Path = path;
         IsConfigured = isConfigured;

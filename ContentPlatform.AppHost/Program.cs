@@ -1,29 +1,66 @@
-var builder = DistributedApplication.CreateBuilder(args);
+using Microsoft.Extensions.Configuration;
+using ContentPlatform.Hosting;
+using ContentPlatform.Hosting.PostgreSQL;
+using ContentPlatform.Hosting.Redis;
 
-var postgres = builder.AddPostgres("postgres", port: 15432);
-var db = postgres.AddDatabase("contentdb");
-var redis = builder.AddRedis("redis", port: 16379);
-var jwtKey = builder.AddParameter("jwt-key", secret: true);
+namespace ContentPlatform.AppHost;
 
-// Settings the user gives the AppHost (environment, command line, user secrets) that the services read.
-string[] userSettings =
-[
-    "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "OpenApi",
-    "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL",
-];
+// A class of its own rather than top-level statements: the tests reference both this and the Api, and two
+// global Program classes would clash.
+internal static class AppHostProgram
+{
+    public static void Main(string[] args)
+    {
+        var builder = DistributedApplication.CreateBuilder(args);
+        var isPublishing = builder.ExecutionContext.IsPublishMode;
+        var state = StateFolder.For(builder);
 
-var api = builder.AddProject("api", "../ContentPlatform.Api/ContentPlatform.Api.csproj")
-    .WithHttpEndpoint(port: 5000)
-    .WithReference(db).WaitFor(db)
-    .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Jwt__Key", jwtKey)
-    .WithConfigurationFrom(builder.Configuration, userSettings);
+        // Locally PostgreSQL and Redis run from the machine's binaries, their data in the state folder. Deployed, or
+        // given ConnectionStrings__contentdb / ConnectionStrings__redis, they are existing servers.
+        var contentDb = UsesExistingServer("contentdb")
+            ? builder.AddConnectionString("contentdb")
+            : builder.AddLocalPostgres("postgres", state, port: 15432).AddDatabase("contentdb");
+        var redis = UsesExistingServer("redis")
+            ? builder.AddConnectionString("redis")
+            : builder.AddLocalRedis("redis", state, port: 16379);
 
-builder.AddProject("worker", "../ContentPlatform.Worker/ContentPlatform.Worker.csproj")
-    .WithReplicas(2)
-    .WithReference(db).WaitFor(db)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(api)
-    .WithConfigurationFrom(builder.Configuration, userSettings);
+        var jwtKey = isPublishing ? builder.AddParameter("jwt-key", secret: true) : builder.AddStateSecret(state, "jwt-key");
 
-await builder.Build().RunAsync();
+        // Settings the user gives the AppHost (environment, command line, user secrets) that the services read.
+        string[] userSettings =
+        [
+            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "ContentApi", "OpenApi",
+            "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL", "CONTENT_API_SECRET",
+        ];
+
+        var api = builder.AddProject<Projects.ContentPlatform_Api>("api")
+            .WithEndpoint("http", endpoint => endpoint.Port = isPublishing ? null : 5000)
+            .WithExternalHttpEndpoints()
+            .WithHttpHealthCheck("/health")
+            .WithReference(contentDb).WaitFor(contentDb)
+            .WithReference(redis).WaitFor(redis)
+            .WithEnvironment("Jwt__Key", jwtKey)
+            .WithSettingsFrom(builder.Configuration, userSettings);
+
+        var worker = builder.AddProject<Projects.ContentPlatform_Worker>("worker")
+            .WithReplicas(2)
+            .WithHttpHealthCheck("/health")
+            .WithReference(contentDb).WaitFor(contentDb)
+            .WithReference(redis).WaitFor(redis)
+            .WithReference(api)
+            .WithSettingsFrom(builder.Configuration, userSettings);
+
+        if (isPublishing)
+        {
+            // The model's connection string, optional (empty: the offline generator answers).
+            var ai = builder.AddParameter("ai", secret: true);
+            api.WithEnvironment("ConnectionStrings__ai", ai);
+            worker.WithEnvironment("ConnectionStrings__ai", ai);
+        }
+
+        builder.Build().Run();
+
+        bool UsesExistingServer(string connectionName) =>
+            isPublishing || builder.Configuration.GetConnectionString(connectionName) is { Length: > 0 };
+    }
+}

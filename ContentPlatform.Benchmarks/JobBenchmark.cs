@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ContentPlatform.Data;
-using ContentPlatform.Hosting.Orchestration;
 using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using ContentPlatform.Jobs;
@@ -270,7 +269,7 @@ internal static class JobBenchmark
             ["Jobs:KeyPrefix"] = prefix,
         });
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
+        builder.AddContentDatabase();
         builder.AddRedisClient("redis");
         builder.AddJobQueue();
         return builder.Build();

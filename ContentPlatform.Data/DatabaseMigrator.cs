@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -11,9 +12,17 @@ public static class DatabaseMigrator
     // migration lock, so replicas take turns: the first applies the migrations, the rest find none left.
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
-        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseMigrator));
+        var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        var logger = loggerFactory.CreateLogger(typeof(DatabaseMigrator));
+        // A context of its own: on an empty database EF Core first queries __EFMigrationsHistory, which fails
+        // and would be logged as an error although it is expected. Only this context logs failed commands at Debug;
+        // a migration that really fails still throws.
+        var options = new DbContextOptionsBuilder<ContentDbContext>()
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
+            .UseLoggerFactory(loggerFactory)
+            .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug)));
+        ContentDbContext.UseConventions(options);
+        await using var db = new ContentDbContext(options.Options);
 
         for (var attempt = 1; ; attempt++)
         {

@@ -6,7 +6,7 @@ namespace ContentPlatform.Generation.Images;
 
 public static class ImagesExtensions
 {
-    // Needs ContentDbContext registered (AddNpgsqlDbContext). A model-backed IImageGenerator registered
+    // Needs ContentDbContext registered (AddContentDatabase). A model-backed IImageGenerator registered
     // before this call wins over the offline one.
     public static IHostApplicationBuilder AddImageGeneration(this IHostApplicationBuilder builder)
     {

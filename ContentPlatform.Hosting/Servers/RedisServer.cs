@@ -1,4 +1,5 @@
 using ContentPlatform.Hosting.Processes;
+using ContentPlatform.Hosting.Redis;
 using StackExchange.Redis;
 
 namespace ContentPlatform.Hosting.Servers;
@@ -9,7 +10,7 @@ public sealed record RedisServerOptions(string DataDirectory, int Port, string P
     public bool Durable { get; init; } = true;
 }
 
-// A Redis server run from the machine's redis-server as a child process.
+// A throwaway Redis server for tests and benchmarks, run as a child process with the AppHost resource's own configuration.
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly ChildProcess _process;
@@ -24,23 +25,14 @@ public sealed class RedisServer : IAsyncDisposable
     public ChildProcess Process => _process;
     public string ConnectionString => ConnectionStringFor(Options.Port, Options.Password);
 
-    // The form Aspire's Redis integration produces.
-    public static string ConnectionStringFor(int port, string password) => $"127.0.0.1:{port},password={password}";
+    public static string ConnectionStringFor(int port, string password) => RedisServerConfig.ConnectionStringFor(port, password);
 
     public static async Task<RedisServer> StartAsync(RedisServerOptions options, Action<string>? onOutput, CancellationToken cancellationToken)
     {
-        var redisServer = ServerBinaries.FindOnPath("redis-server")
-            ?? throw ServerBinaries.Missing("Redis (the `redis-server` program)", "redis-server", "redis");
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
-
-        List<string> arguments =
-        [
-            "--port", options.Port.ToString(), "--bind", "127.0.0.1", "--dir", dataDirectory,
-            "--requirepass", options.Password, "--daemonize", "no", "--save", "",
-            "--appendonly", options.Durable ? "yes" : "no",
-        ];
-        var process = ChildProcess.Start(new ChildProcessSpec(redisServer, arguments), onOutput);
+        var configFile = RedisServerConfig.Write(dataDirectory, options.Password, options.Durable);
+        var process = ChildProcess.Start(
+            new ChildProcessSpec(RedisServerConfig.ServerProgram(), [configFile, "--port", options.Port.ToString()]), onOutput);
         var server = new RedisServer(options with { DataDirectory = dataDirectory }, process);
         try
         {

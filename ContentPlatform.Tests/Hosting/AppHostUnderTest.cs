@@ -1,62 +1,82 @@
-using System.Reflection;
-using ContentPlatform.Hosting;
-using ContentPlatform.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using ContentPlatform.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Sdk;
 
 namespace ContentPlatform.Tests.Hosting;
 
-// The AppHost's own Program, built the way Aspire.Hosting.Testing does it: free ports everywhere
-// (no fixed 5000) and a state folder of its own.
+// The AppHost's own app model, started by Aspire.Hosting.Testing: random ports (no fixed 5000) and a state
+// folder of its own. A failure prints every resource's state and last log lines.
 internal static class AppHostUnderTest
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-
-    public static Assembly Assembly { get; } = Assembly.Load("ContentPlatform.AppHost");
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     public static string NewStateDirectory() => TestServers.NewTempDirectory("apphost-state");
 
-    public static Task<DistributedApplication> BuildAsync(string stateDirectory, params string[] args) =>
-        DistributedApplicationTestingBuilder.BuildAsync(Assembly,
-            ["--AppHost:RandomizePorts=true", $"--AppHost:StateDirectory={stateDirectory}", .. args]);
-
-    public static ProjectResource Project(this DistributedApplication app, string name) =>
-        app.Model.Resources.OfType<ProjectResource>().Single(p => p.Name == name);
+    public static async Task<DistributedApplication> StartAsync(string stateDirectory, bool withDashboard = false)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ContentPlatform_AppHost>(
+            [$"--AppHost:StateDirectory={stateDirectory}", "--GenerateContent:DelaySeconds=0"],
+            (options, _) => options.DisableDashboard = !withDashboard);
+        var app = await builder.BuildAsync();
+        await app.StartAsync();
+        return app;
+    }
 
     public static async Task WaitUntilHealthyAsync(this DistributedApplication app, params string[] resourceNames)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         try
         {
-            await Task.WhenAll(resourceNames.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or DistributedApplicationException)
-        {
-            throw new XunitException($"Not healthy: {ex.Message}\n{Describe(app)}");
-        }
-    }
-
-    public static async Task WaitUntilAsync(this DistributedApplication app, string instanceName, Func<ResourceSnapshot, bool> predicate)
-    {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        try
-        {
-            await foreach (var snapshot in app.ResourceNotifications.WatchAsync(timeout.Token))
-            {
-                if (snapshot.Name == instanceName && predicate(snapshot))
-                {
-                    return;
-                }
-            }
+            await Task.WhenAll(resourceNames.Select(name => notifications.WaitForResourceHealthyAsync(name, timeout.Token)));
         }
         catch (OperationCanceledException)
         {
-            throw new XunitException($"{instanceName} never reached the expected state.\n{Describe(app)}");
+            throw new XunitException($"Not healthy within {StartTimeout}:\n{await DescribeAsync(app)}");
         }
     }
 
-    // Every instance's state and last output lines, so a failure explains itself.
-    public static string Describe(DistributedApplication app) => string.Join("\n", app.ResourceNotifications.GetSnapshots().Select(s =>
-        $"{s.Name}: {s.State}/{s.Health} pid={s.ProcessId} restarts={s.Restarts} {s.Error}\n  " +
-        string.Join("\n  ", app.ResourceLogs.GetLines(s.Name).TakeLast(15).Select(l => l.Text))));
+    // Every resource's state and last log lines, so a failure explains itself.
+    public static async Task<string> DescribeAsync(DistributedApplication app)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        var latest = new Dictionary<string, CustomResourceSnapshot>();
+        using (var replay = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            try
+            {
+                // Starts with the current state of every resource instance.
+                await foreach (var e in notifications.WatchAsync(replay.Token))
+                {
+                    latest[e.ResourceId] = e.Snapshot;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Replayed everything there is.
+            }
+        }
+        var lines = new List<string>();
+        foreach (var (instance, snapshot) in latest.OrderBy(pair => pair.Key))
+        {
+            lines.Add($"{instance}: {snapshot.State?.Text} health={snapshot.HealthStatus} exit={snapshot.ExitCode}");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                await foreach (var batch in logs.GetAllAsync(instance).WithCancellation(timeout.Token))
+                {
+                    lines.AddRange(batch.TakeLast(15).Select(line => "  " + line.Content));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Only what is there already.
+            }
+        }
+        return string.Join('\n', lines);
+    }
 }

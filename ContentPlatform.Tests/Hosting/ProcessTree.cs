@@ -19,6 +19,18 @@ internal static class ProcessTree
         return found;
     }
 
+    // Processes of the given ones still running after their owner has had time to stop them.
+    public static async Task<IReadOnlyList<string>> StillRunningAsync(IEnumerable<int> pids)
+    {
+        var left = pids.ToList();
+        for (var attempt = 0; attempt < 600 && left.Count > 0; attempt++)
+        {
+            await Task.Delay(100);
+            left = left.Where(IsRunning).ToList();
+        }
+        return left.Select(pid => $"{pid} {CommandLine(pid)}").ToList();
+    }
+
     // A zombie has ended; only its parent has not collected its exit status yet.
     public static bool IsRunning(int pid) => Stat(pid) is { } stat && stat.State != 'Z';
 

@@ -1,4 +1,4 @@
-using ContentPlatform.Hosting.Orchestration;
+using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using Npgsql;
 

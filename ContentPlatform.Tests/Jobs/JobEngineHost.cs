@@ -45,7 +45,7 @@ internal sealed class JobEngineHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
+        builder.AddContentDatabase();
         builder.AddRedisClient("redis");
         if (worker is not null)
         {

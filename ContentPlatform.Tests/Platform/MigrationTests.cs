@@ -49,7 +49,7 @@ public sealed class MigrationTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:contentdb"] = connectionString;
-        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
+        builder.AddContentDatabase();
         return builder.Build();
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace ContentPlatform.Tests.WebsiteAnalysis;
 
 // The services as a Worker composes them: ServiceDefaults (so the fetcher sits behind the same handler pipeline),
-// PostgreSQL through AddNpgsqlDbContext, then website analysis and calendars.
+// PostgreSQL through AddContentDatabase, then website analysis and calendars.
 public static class AnalysisHost
 {
     public static async Task<IHost> StartAsync(
@@ -20,7 +20,7 @@ public static class AnalysisHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            // Unused unless a test touches the database; AddNpgsqlDbContext requires a value.
+            // Unused unless a test touches the database; AddContentDatabase requires a value.
             ["ConnectionStrings:contentdb"] = connectionString ?? "Host=127.0.0.1;Port=1;Database=none",
         });
         if (settings is not null)
@@ -29,7 +29,7 @@ public static class AnalysisHost
         }
         builder.Logging.ClearProviders();
         builder.AddServiceDefaults();
-        builder.AddNpgsqlDbContext<ContentDbContext>("contentdb", ContentDbContext.UseConventions);
+        builder.AddContentDatabase();
         configure?.Invoke(builder.Services);
         builder.AddWebsiteAnalysis();
         builder.AddContentCalendars();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ContentPlatform.Hosting.Orchestration;
+namespace ContentPlatform.Hosting.Processes;
 
 public static class Ports
 {

@@ -1,4 +1,4 @@
-namespace ContentPlatform.Hosting.Servers;
+namespace ContentPlatform.Hosting;
 
 // A server cannot be run on this machine as it is set up; the message says what to change.
 public class ServerSetupException(string message) : Exception(message);

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using ContentPlatform.Hosting.Orchestration;
 using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using StackExchange.Redis;

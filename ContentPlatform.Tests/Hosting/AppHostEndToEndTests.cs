@@ -1,15 +1,17 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Aspire.Hosting;
+using ContentPlatform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPlatform.Tests.Hosting;
 
 // The whole system as the AppHost declares it, run by Aspire: PostgreSQL, Redis, the Api and two Workers.
+[Collection(RealProcesses.Name)]
 public sealed class AppHostEndToEndTests
 {
     [Fact]

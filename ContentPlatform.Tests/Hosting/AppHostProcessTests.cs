@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using ContentPlatform.Hosting.Processes;
+using ContentPlatform.Tests.Infrastructure;
 
 namespace ContentPlatform.Tests.Hosting;
 
 // The AppHost as its own process, stopped the way a user or a machine would: SIGTERM, and SIGKILL, which no
 // handler can intercept (DCP, which runs every resource, watches the AppHost and cleans up when it dies).
+[Collection(RealProcesses.Name)]
 public sealed class AppHostProcessTests
 {
     [Theory]

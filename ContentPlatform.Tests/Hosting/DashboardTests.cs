@@ -1,8 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Aspire.Hosting;
 using ContentPlatform.Hosting.Processes;
+using ContentPlatform.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace ContentPlatform.Tests.Hosting;
@@ -75,6 +76,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 }
 
+[Collection(RealProcesses.Name)]
 public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
     [Fact]

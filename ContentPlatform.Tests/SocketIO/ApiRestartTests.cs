@@ -1,6 +1,9 @@
+using ContentPlatform.Tests.Infrastructure;
+
 namespace ContentPlatform.Tests.SocketIO;
 
 // A frontend keeps its socket across an Api restart: socket.io-client reconnects and events flow again.
+[Collection(RealProcesses.Name)]
 public sealed class ApiRestartTests(SocketIOApi api) : IClassFixture<SocketIOApi>
 {
     [Fact]

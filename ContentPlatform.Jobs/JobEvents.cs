@@ -26,6 +26,9 @@ public sealed partial class JobEvents
     // Jobs and users with at least one reader on this process.
     internal int WatchedKeyCount => _jobWatchers.KeyCount + _userWatchers.KeyCount;
 
+    // Whether the user's terminal events reach a reader here: true once SubscribeUserAsync listens.
+    internal bool IsWatchingUser(Guid userId) => _userWatchers.Of(userId).Any();
+
     internal JobEvents(IConnectionMultiplexer redis, JobKeys keys, JobStore store)
     {
         _redis = redis;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using ContentPlatform.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,7 @@ public sealed class TokenRedactionTests(ApiFactory factory) : IClassFixture<ApiF
         // A plain request after the stream: once its span is exported, the stream's (which ended first) is too.
         await anonymous.GetAsync($"/auth/me?token={user.Token}");
         // ToArray: the exporter appends from its own thread (List.ToArray copies without enumerating).
-        await WaitUntilAsync(() => spans.ToArray().Any(s => s.GetTagItem("url.path") as string == "/auth/me"));
+        await Eventually.TrueAsync(() => spans.ToArray().Any(s => s.GetTagItem("url.path") as string == "/auth/me"), "the /auth/me span");
         observed.Services.GetRequiredService<TracerProvider>().ForceFlush();
         // Stopping the Api stops the exporter, so the list is no longer written while it is read.
         await observed.DisposeAsync();
@@ -45,16 +46,6 @@ public sealed class TokenRedactionTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Contains(spans, span => span.GetTagItem("url.query") is "token=Redacted");
         Assert.DoesNotContain(spans, span => span.TagObjects.Any(tag => tag.Value?.ToString()?.Contains(signature) == true)
             || span.DisplayName.Contains(signature));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(20);
-        }
     }
 
     private sealed class CollectingLoggerProvider : ILoggerProvider

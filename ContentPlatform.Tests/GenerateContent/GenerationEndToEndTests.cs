@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ContentPlatform.Jobs;
 using ContentPlatform.Tests.Api;
 using ContentPlatform.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPlatform.Tests.GenerateContent;
 
@@ -66,8 +68,9 @@ public sealed class GenerationEndToEndTests(GeneratingApiFactory factory) : ICla
     {
         var (client, user) = await factory.CreateUserAsync();
         var stream = ServerSentEventsReader.ReadAsync(factory.CreateClient(), $"/events?token={user.Token}", stopAfter: 1);
-        // Give the stream a moment to subscribe before the job can finish.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The job is queued only once the stream listens to the user's events, or its completion could come first.
+        var events = factory.Services.GetRequiredService<JobEvents>();
+        await Eventually.TrueAsync(() => events.IsWatchingUser(Guid.Parse(user.Id)), "the event stream to subscribe");
 
         var jobId = await QueueAsync(client, "Summer sale on running shoes", "Social Media Caption");
 

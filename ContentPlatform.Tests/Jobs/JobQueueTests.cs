@@ -59,7 +59,10 @@ public sealed class JobQueueTests : IAsyncLifetime
             w => w.AddDiagnosticHandlers());
         var probe = (await _api.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Sleep, JobOwner.Session("s"), new SleepPayload(0)), default)).Job;
         await worker.WaitForAsync(probe.Id, j => j.Status == JobStatus.Succeeded);
-        await Task.Delay(400); // past the delayed job's time
+        // A delayed probe due after the cancelled delayed job has run: the Worker has been past that job's time.
+        var delayedProbe = (await _api.Queue.EnqueueAsync(
+            new EnqueueRequest(DiagnosticHandlers.Sleep, JobOwner.Session("s"), new SleepPayload(0)) { Delay = TimeSpan.FromMilliseconds(300) }, default)).Job;
+        await worker.WaitForAsync(delayedProbe.Id, j => j.Status == JobStatus.Succeeded);
         foreach (var id in new[] { delayed.Id, ready.Id })
         {
             var row = (await _api.GetJobAsync(id))!;

@@ -59,7 +59,7 @@ public sealed class ModelAccessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_429_is_retried_with_back_off_and_the_next_answer_is_used()
+    public async Task A_429_is_retried_and_the_next_answer_is_used()
     {
         _server.ChatRequest().InScenario("rate").WillSetStateTo("allowed")
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithBody("{\"error\":{\"message\":\"Rate limit\"}}"));

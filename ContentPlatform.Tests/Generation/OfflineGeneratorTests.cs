@@ -16,10 +16,16 @@ public sealed class OfflineGeneratorTests : IDisposable
     public void Dispose() => _host.Dispose();
 
     [Fact]
-    public void With_no_model_configured_the_offline_generator_answers()
+    public async Task With_no_model_configured_the_offline_generator_answers()
     {
         Assert.True(_host.Services.GetRequiredService<IModelInfo>().IsOffline);
         Assert.Equal(OfflineChatClient.ModelName, _host.ChatClient().GetService<ChatClientMetadata>()?.DefaultModelId);
+
+        var result = await _host.Generator().GenerateAsync(ContentTypes.SocialMediaCaption, "Autumn coffee blends");
+
+        Assert.True(result.GeneratedOffline);
+        Assert.Equal(OfflineChatClient.ModelName, result.Model);
+        Assert.Contains("Autumn coffee blends", result.Markdown, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

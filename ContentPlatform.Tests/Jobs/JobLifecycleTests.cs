@@ -3,11 +3,13 @@ using ContentPlatform.Data.Entities;
 using ContentPlatform.Jobs;
 using ContentPlatform.Jobs.Diagnostics;
 using ContentPlatform.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPlatform.Tests.Jobs;
 
 public sealed class JobLifecycleTests : IAsyncLifetime
 {
+    private readonly BlockingSignals _blocking = new();
     private JobEngineHost _engine = null!;
 
     public async Task InitializeAsync()
@@ -19,7 +21,8 @@ public sealed class JobLifecycleTests : IAsyncLifetime
                 .AddHandler<FlakyHandler>(FlakyHandler.Kind)
                 .AddHandler<PermanentFailureHandler>(PermanentFailureHandler.Kind)
                 .AddHandler<BlockingHandler>(BlockingHandler.Kind),
-            new Dictionary<string, string?> { ["Jobs:MaxAttempts"] = "3" });
+            new Dictionary<string, string?> { ["Jobs:MaxAttempts"] = "3" },
+            host => host.Services.AddSingleton(_blocking));
     }
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
@@ -99,12 +102,12 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     public async Task Cancelling_a_running_job_fires_its_cancellation_token_and_fails_it_as_Cancelled()
     {
         var (job, _) = await _engine.Queue.EnqueueAsync(Request(BlockingHandler.Kind, new TestPayload("block")), default);
-        await BlockingHandler.StartedFor(job.Id).Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await _blocking.StartedFor(job.Id).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var result = await _engine.Queue.CancelAsync(job.Id, default);
 
         Assert.Equal(CancelOutcome.Cancelled, result.Outcome);
-        await BlockingHandler.CancelledFor(job.Id).Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await _blocking.CancelledFor(job.Id).Task.WaitAsync(TimeSpan.FromSeconds(30));
         var row = await _engine.WaitForEndAsync(job.Id);
         Assert.Equal(JobStatus.Failed, row.Status);
         Assert.Equal("Cancelled", row.Error);

@@ -5,6 +5,7 @@ using ContentPlatform.Hosting.Servers;
 using ContentPlatform.Jobs;
 using ContentPlatform.Jobs.Diagnostics;
 using ContentPlatform.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -57,10 +58,11 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         // Each job runs for several visibility timeouts: the other worker's reclaim loop (every half timeout) would take
         // it over, and run it a second time, unless the running worker keeps renewing its hold.
         var settings = new Dictionary<string, string?> { ["Jobs:VisibilityTimeout"] = "00:00:00.600" };
+        var counts = new RunCounts();
         await using var one = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,
-            w => w.AddHandler<CountingHandler>(CountingHandler.Kind), settings);
+            w => w.AddHandler<CountingHandler>(CountingHandler.Kind), settings, host => host.Services.AddSingleton(counts));
         await using var two = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,
-            w => w.AddHandler<CountingHandler>(CountingHandler.Kind), settings);
+            w => w.AddHandler<CountingHandler>(CountingHandler.Kind), settings, host => host.Services.AddSingleton(counts));
         var tag = Guid.NewGuid().ToString("N");
 
         var jobs = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? one : two).Queue.EnqueueAsync(
@@ -70,8 +72,8 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
             Assert.Equal(JobStatus.Succeeded, (await one.WaitForEndAsync(job.Id)).Status);
         }
 
-        Assert.All(jobs, j => Assert.Equal(1, CountingHandler.Runs[j.Job.Id]));
-        Assert.Equal(0, CountingHandler.Overlaps);
+        Assert.All(jobs, j => Assert.Equal(1, counts.Runs[j.Job.Id]));
+        Assert.Equal(0, counts.Overlaps);
     }
 
     [Fact]

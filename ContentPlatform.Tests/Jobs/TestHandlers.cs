@@ -5,20 +5,29 @@ namespace ContentPlatform.Tests.Jobs;
 
 public sealed record TestPayload(string Tag, int Milliseconds = 0, int FailTimes = 0);
 
+// What CountingHandler saw, owned by one test and shared by the hosts it starts (registered as a singleton).
+internal sealed class RunCounts
+{
+    public ConcurrentDictionary<Guid, int> Runs { get; } = new();
+    public ConcurrentDictionary<Guid, int> Active { get; } = new();
+    private int _overlaps;
+
+    public int Overlaps => Volatile.Read(ref _overlaps);
+
+    public void NoteOverlap() => Interlocked.Increment(ref _overlaps);
+}
+
 // Counts runs per job and notices when one job runs twice at the same moment.
-internal sealed class CountingHandler : IJobHandler
+internal sealed class CountingHandler(RunCounts counts) : IJobHandler
 {
     public const string Kind = "test.counting";
-    public static readonly ConcurrentDictionary<Guid, int> Runs = new();
-    public static readonly ConcurrentDictionary<Guid, int> Active = new();
-    public static int Overlaps;
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
-        Runs.AddOrUpdate(context.Job.Id, 1, (_, n) => n + 1);
-        if (Active.AddOrUpdate(context.Job.Id, 1, (_, n) => n + 1) > 1)
+        counts.Runs.AddOrUpdate(context.Job.Id, 1, (_, n) => n + 1);
+        if (counts.Active.AddOrUpdate(context.Job.Id, 1, (_, n) => n + 1) > 1)
         {
-            Interlocked.Increment(ref Overlaps);
+            counts.NoteOverlap();
         }
         try
         {
@@ -26,7 +35,7 @@ internal sealed class CountingHandler : IJobHandler
         }
         finally
         {
-            Active.AddOrUpdate(context.Job.Id, 0, (_, n) => n - 1);
+            counts.Active.AddOrUpdate(context.Job.Id, 0, (_, n) => n - 1);
         }
         return new { context.Payload<TestPayload>().Tag, context.Attempt };
     }
@@ -51,36 +60,37 @@ internal sealed class FlakyHandler : IJobHandler
 internal sealed class PermanentFailureHandler : IJobHandler
 {
     public const string Kind = "test.permanent";
-    public static int Runs;
 
-    public Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref Runs);
+    public Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken) =>
         throw new JobFailedException("The website could not be analysed.", "analysis_failed");
-    }
+}
+
+// When BlockingHandler's jobs started and saw their token fire, owned by one test (registered as a singleton).
+internal sealed class BlockingSignals
+{
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _started = new();
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _cancelled = new();
+
+    public TaskCompletionSource StartedFor(Guid id) => _started.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+    public TaskCompletionSource CancelledFor(Guid id) => _cancelled.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 // Runs until cancelled, telling the test when it started and whether its token fired.
-internal sealed class BlockingHandler : IJobHandler
+internal sealed class BlockingHandler(BlockingSignals signals) : IJobHandler
 {
     public const string Kind = "test.blocking";
-    public static readonly ConcurrentDictionary<Guid, TaskCompletionSource> Started = new();
-    public static readonly ConcurrentDictionary<Guid, TaskCompletionSource> Cancelled = new();
-
-    public static TaskCompletionSource StartedFor(Guid id) => Started.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-    public static TaskCompletionSource CancelledFor(Guid id) => Cancelled.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async Task<object?> RunAsync(JobContext context, CancellationToken cancellationToken)
     {
         await context.ReportProgressAsync(new JobProgress(10, "waiting"));
-        StartedFor(context.Job.Id).TrySetResult();
+        signals.StartedFor(context.Job.Id).TrySetResult();
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            CancelledFor(context.Job.Id).TrySetResult();
+            signals.CancelledFor(context.Job.Id).TrySetResult();
             throw;
         }
         return null;

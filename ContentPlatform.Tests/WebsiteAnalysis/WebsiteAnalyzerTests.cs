@@ -79,7 +79,7 @@ public sealed class WebsiteAnalyzerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Scenarios_have_pitches_and_served_images_and_are_saved_as_audiences_of_the_organization()
+    public async Task Scenarios_have_pitches_and_stored_png_images_and_are_saved_as_audiences_of_the_organization()
     {
         var owner = ContentOwner.Session("session-scenarios");
         var (result, _) = await RunAsync("/bakery", owner);
@@ -113,7 +113,15 @@ public sealed class WebsiteAnalyzerTests : IAsyncLifetime
             Assert.Equal("session-scenarios", audience.SessionId);
             Assert.Equal(scenario.Name, JsonDocument.Parse(audience.Scenario!).RootElement.GetProperty("name").GetString());
         }
-        Assert.True(await db.Images.AnyAsync(i => i.Id == audiences[0].ImageId));
+        // Serving them is the Api's part (AsyncJobsEndToEndTests fetches one); here each is a stored PNG.
+        var imageIds = audiences.Select(a => a.ImageId!.Value).ToList();
+        var images = await db.Images.Where(i => imageIds.Contains(i.Id)).ToListAsync();
+        Assert.Equal(imageIds.Distinct().Count(), images.Count);
+        Assert.All(images, image =>
+        {
+            Assert.Equal("image/png", image.ContentType);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, image.Bytes[..4]);
+        });
     }
 
     [Fact]

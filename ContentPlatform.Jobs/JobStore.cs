@@ -73,13 +73,6 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
     }
 
-    public async Task<IReadOnlyDictionary<Guid, Job>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"select {Columns} from jobs j where j.id = any(@ids)");
-        command.Parameters.Add(Array("ids", NpgsqlDbType.Uuid, ids));
-        return await ReadJobsAsync(command, cancellationToken);
-    }
-
     // Removes a row whose message could not be published, unless a Worker already has it.
     public async Task DeleteQueuedAsync(Guid id)
     {

@@ -5,6 +5,7 @@ using ContentPlatform.Generation.WebsiteAnalysis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using OpenTelemetry.Trace;
 using WireMock.Server;
 
@@ -59,17 +60,27 @@ public sealed class ModelAccessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_429_is_retried_and_the_next_answer_is_used()
+    public async Task A_429_is_retried_after_the_delay_its_Retry_After_asks_for_and_the_next_answer_is_used()
     {
         _server.ChatRequest().InScenario("rate").WillSetStateTo("allowed")
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithBody("{\"error\":{\"message\":\"Rate limit\"}}"));
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1")
+                .WithBody("{\"error\":{\"message\":\"Rate limit\"}}"));
         _server.ChatRequest().InScenario("rate").WhenStateIs("allowed").AnswerChat("# After the retry");
-        using var host = Host();
+        var delays = new List<TimeSpan>();
+        using var host = Host(services => services.PostConfigure<HttpStandardResilienceOptions>(
+            $"{GenerationExtensions.HttpClientName}-standard",
+            options => options.Retry.OnRetry = args =>
+            {
+                delays.Add(args.RetryDelay);
+                return ValueTask.CompletedTask;
+            }));
 
         var result = await host.Generator().GenerateAsync(ContentTypes.ProductDescription, "Eco-friendly water bottle");
 
         Assert.Equal("# After the retry", result.Markdown);
         Assert.Equal(2, _server.LogEntries.Count());
+        // The retry's planned delay, not a measured time: the model's Retry-After, not the configured 50 ms base.
+        Assert.Equal([TimeSpan.FromSeconds(1)], delays);
     }
 
     [Fact]

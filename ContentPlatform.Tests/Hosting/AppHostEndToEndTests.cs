@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Aspire.Hosting;
@@ -28,6 +29,16 @@ public sealed class AppHostEndToEndTests
             var jobId = await GenerationJob.RunAsync(client);
             Assert.False(string.IsNullOrEmpty(jobId));
 
+            // A first start on an empty state folder logs no error a newcomer would take for a fault.
+            var lines = new List<string>();
+            foreach (var (instance, _) in await AppHostUnderTest.InstancesAsync(app))
+            {
+                lines.AddRange(await AppHostUnderTest.LogLinesAsync(app, instance));
+            }
+            var levels = lines.Select(LogLevelOf).OfType<string>().ToList();
+            Assert.True(levels.Contains("info"), "No console log line read:\n" + string.Join('\n', lines.Take(20)));
+            Assert.DoesNotContain("fail", levels);
+
             started = await ProcessIdsAsync(app);
             // postgres, redis, api and the two worker replicas.
             Assert.Equal(5, started.Count);
@@ -40,6 +51,11 @@ public sealed class AppHostEndToEndTests
 
         Assert.Empty(await ProcessTree.StillRunningAsync(started));
     }
+
+    // The console logger's level prefix ("info:", "fail:"...), whether or not a timestamp comes before it; Aspire
+    // has the services color their console output for the dashboard.
+    private static string? LogLevelOf(string line) =>
+        Regex.Match(Regex.Replace(line, @"\x1B\[[0-9;]*m", ""), @"^(\S+\s)?(trce|dbug|info|warn|fail|crit): ") is { Success: true } match ? match.Groups[2].Value : null;
 
     private static async Task<IReadOnlyList<int>> ProcessIdsAsync(DistributedApplication app)
     {

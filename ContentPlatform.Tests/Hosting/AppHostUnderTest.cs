@@ -42,41 +42,53 @@ internal static class AppHostUnderTest
     // Every resource's state and last log lines, so a failure explains itself.
     public static async Task<string> DescribeAsync(DistributedApplication app)
     {
-        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        var latest = new Dictionary<string, CustomResourceSnapshot>();
-        using (var replay = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-        {
-            try
-            {
-                // Starts with the current state of every resource instance.
-                await foreach (var e in notifications.WatchAsync(replay.Token))
-                {
-                    latest[e.ResourceId] = e.Snapshot;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // Replayed everything there is.
-            }
-        }
         var lines = new List<string>();
-        foreach (var (instance, snapshot) in latest.OrderBy(pair => pair.Key))
+        foreach (var (instance, snapshot) in await InstancesAsync(app))
         {
             lines.Add($"{instance}: {snapshot.State?.Text} health={snapshot.HealthStatus} exit={snapshot.ExitCode}");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            try
-            {
-                await foreach (var batch in logs.GetAllAsync(instance).WithCancellation(timeout.Token))
-                {
-                    lines.AddRange(batch.TakeLast(15).Select(line => "  " + line.Content));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // Only what is there already.
-            }
+            lines.AddRange((await LogLinesAsync(app, instance)).TakeLast(15).Select(line => "  " + line));
         }
         return string.Join('\n', lines);
+    }
+
+    // Every resource instance (each replica apart) with its current state.
+    public static async Task<IReadOnlyList<KeyValuePair<string, CustomResourceSnapshot>>> InstancesAsync(DistributedApplication app)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        var latest = new Dictionary<string, CustomResourceSnapshot>();
+        using var replay = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            // Starts with the current state of every resource instance.
+            await foreach (var e in notifications.WatchAsync(replay.Token))
+            {
+                latest[e.ResourceId] = e.Snapshot;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Replayed everything there is.
+        }
+        return latest.OrderBy(pair => pair.Key).ToList();
+    }
+
+    // The console output of one resource instance so far.
+    public static async Task<IReadOnlyList<string>> LogLinesAsync(DistributedApplication app, string instance)
+    {
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await foreach (var batch in logs.GetAllAsync(instance).WithCancellation(timeout.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Only what is there already.
+        }
+        return lines;
     }
 }

@@ -24,17 +24,21 @@ internal static class HttpBenchmark
     private const string Status = "status";
     private const string Enqueue = "enqueue";
 
-    private sealed record Load(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx, long Errors);
+    private sealed record Load(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx, long Errors)
+    {
+        // CPU time per 1,000 requests of each of the side's server processes (the load generator not counted).
+        public IReadOnlyList<(string Process, double Milliseconds)> CpuPerThousand { get; init; } = [];
+    }
 
     public static async Task RunAsync(HttpBenchmarkSettings settings)
     {
         var node = await NodePackages.InstallAsync("express", "express");
         var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
         var jwtKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
-        var (apiPort, expressPort) = (Ports.GetFree(), Ports.GetFree());
+        var (apiPort, postgresPort, redisPort, expressPort) = (Ports.GetFree(), Ports.GetFree(), Ports.GetFree(), Ports.GetFree());
 
         Console.WriteLine("Starting the system (AppHost, launch profile production) ...");
-        await using var appHost = StartAppHost(root, apiPort, jwtKey, out var appHostOutput);
+        await using var appHost = StartAppHost(root, (apiPort, postgresPort, redisPort), jwtKey, out var appHostOutput);
         using var ours = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
         await WaitUntilAsync(async () => (await ours.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromMinutes(5),
             () => string.Join('\n', appHostOutput.TakeLast(40)));
@@ -53,6 +57,20 @@ internal static class HttpBenchmark
         var token = registered.GetProperty("token").GetString()!;
         var ourJob = await QueueAsync(ours, token);
         var theirJob = await QueueAsync(theirs, token);
+
+        // Where each side's CPU goes: our Api, PostgreSQL and Redis (found by the ports they were given); the Express
+        // process and its Redis.
+        var sides = new Dictionary<string, (string Name, int Pid)[]>
+        {
+            ["ours"] =
+            [
+                ("Api", FindProcess(pid => Environ(pid).Contains($"ASPNETCORE_URLS=http://localhost:{apiPort}"))),
+                ("PostgreSQL", FindProcess(pid => CommandLine(pid).Contains("postgres -D") && CommandLine(pid).EndsWith($" -p {postgresPort}", StringComparison.Ordinal))),
+                // Redis names itself by its address.
+                ("Redis", FindProcess(pid => CommandLine(pid).EndsWith($"redis-server 127.0.0.1:{redisPort}", StringComparison.Ordinal))),
+            ],
+            ["documents"] = [("Express", express.Id), ("its Redis", redis.Process.Id)],
+        };
 
         var oursUrl = $"http://127.0.0.1:{apiPort}";
         var theirsUrl = $"http://127.0.0.1:{expressPort}";
@@ -77,7 +95,13 @@ internal static class HttpBenchmark
         foreach (var (target, url, method, body) in runs)
         {
             Console.WriteLine($"  {target.Side}: {target.Path}, {target.Connections} connections ...");
-            results.Add((target, await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds)));
+            var processes = sides[target.Side].Where(p => p.Pid > 0).ToList();
+            var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
+            var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds);
+            results.Add((target, load with
+            {
+                CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / Math.Max(1, load.Requests))).ToList(),
+            }));
         }
 
         Print(results, settings);
@@ -85,7 +109,7 @@ internal static class HttpBenchmark
         await appHost.StopAsync(TimeSpan.FromSeconds(60));
     }
 
-    private static ChildProcess StartAppHost(string root, int apiPort, string jwtKey, out List<string> output)
+    private static ChildProcess StartAppHost(string root, (int Api, int Postgres, int Redis) ports, string jwtKey, out List<string> output)
     {
         var lines = new List<string>();
         output = lines;
@@ -94,8 +118,8 @@ internal static class HttpBenchmark
         return ChildProcess.Start(new ChildProcessSpec("dotnet",
             ["run", "--no-build", "-c", configuration, "--project", Path.Combine(RepositoryLayout.Root(), "ContentPlatform.AppHost"),
              "--launch-profile", "production", "--",
-             $"--AppHost:StateDirectory={Path.Combine(root, "state")}", $"--AppHost:ApiPort={apiPort}",
-             $"--AppHost:PostgresPort={Ports.GetFree()}", $"--AppHost:RedisPort={Ports.GetFree()}", $"--Parameters:jwt-key={jwtKey}",
+             $"--AppHost:StateDirectory={Path.Combine(root, "state")}", $"--AppHost:ApiPort={ports.Api}",
+             $"--AppHost:PostgresPort={ports.Postgres}", $"--AppHost:RedisPort={ports.Redis}", $"--Parameters:jwt-key={jwtKey}",
              // The benchmark's one user makes every request: the per-caller limit on job creation would answer 429.
              "--RateLimiting:Jobs:PermitLimit=1000000000",
              // The same work per request as the documents' 60 s delay (a delayed job), without the Workers running the
@@ -165,9 +189,42 @@ internal static class HttpBenchmark
                 $"| {reference.RequestsPerSecond:N0} | {reference.P50Ms:F0} ms | {reference.P99Ms:F0} ms | {ratio:F1}× " +
                 $"| ≥ {target.TargetRatio}×, p99 ≤ {target.TargetP99Ms} ms | {(met ? "yes" : "no")} |");
         }
+        Console.WriteLine();
+        Console.WriteLine("| path | side | CPU per 1,000 requests |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (target, load) in results)
+        {
+            Console.WriteLine($"| {target.Path} | {target.Side} | {load.CpuPerThousand.Sum(c => c.Milliseconds):N0} ms: " +
+                string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) + " |");
+        }
         foreach (var (target, load) in results.Where(r => r.Load.Non2xx > 0 || r.Load.Errors > 0))
         {
             Console.WriteLine($"{target.Side} {target.Path}: {load.Non2xx} answers not 2xx, {load.Errors} errors or timeouts of {load.Requests}");
+        }
+    }
+
+    // The oldest process that matches (the root of its tree: `dotnet run` before the Api, the postmaster before its
+    // backends); 0, which counts nothing, when none does.
+    private static int FindProcess(Func<int, bool> matches) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && matches(pid))
+            .DefaultIfEmpty(0)
+            .Min();
+
+    private static string CommandLine(int pid) => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').TrimEnd();
+
+    private static string Environ(int pid) => Read($"/proc/{pid}/environ").Replace('\0', '\n');
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
         }
     }
 

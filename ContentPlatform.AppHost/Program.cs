@@ -11,36 +11,41 @@ internal static class AppHostProgram
 {
     public static void Main(string[] args)
     {
-        var builder = DistributedApplication.CreateBuilder(args);
+        // Read before the builder exists: whether there is a dashboard is an option of the builder itself.
+        var production = ProductionRun.IsRequested(args);
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, DisableDashboard = production });
         var isPublishing = builder.ExecutionContext.IsPublishMode;
         var state = StateFolder.For(builder);
+        var ports = ProductionRun.Ports(builder.Configuration);
 
         // Locally PostgreSQL and Redis run from the machine's binaries, their data in the state folder. Deployed, or
         // given ConnectionStrings__contentdb / ConnectionStrings__redis, they are existing servers.
         var contentDb = UsesExistingServer("contentdb")
             ? builder.AddConnectionString("contentdb")
-            : builder.AddLocalPostgres("postgres", state, port: 15432).AddDatabase("contentdb");
+            : builder.AddLocalPostgres("postgres", state, port: ports.Postgres).WithoutProxyWhen(production).AddDatabase("contentdb");
         var redis = UsesExistingServer("redis")
             ? builder.AddConnectionString("redis")
-            : builder.AddLocalRedis("redis", state, port: 16379);
+            : builder.AddLocalRedis("redis", state, port: ports.Redis).WithoutProxyWhen(production);
 
         var jwtKey = isPublishing ? builder.AddParameter("jwt-key", secret: true) : builder.AddStateSecret(state, "jwt-key");
 
         // Settings the user gives the AppHost (environment, command line, user secrets) that the services read.
         string[] userSettings =
         [
-            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "ContentApi", "OpenApi",
-            "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL", "CONTENT_API_SECRET",
+            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "ContentApi", "OpenApi", "RateLimiting",
+            "Telemetry", "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL", "CONTENT_API_SECRET",
         ];
 
         var api = builder.AddProject<Projects.ContentPlatform_Api>("api")
-            .WithEndpoint("http", endpoint => endpoint.Port = isPublishing ? null : 5000)
+            .WithEndpoint("http", endpoint => endpoint.Port = isPublishing ? null : ports.Api)
+            .WithoutProxyWhen(production)
             .WithExternalHttpEndpoints()
             .WithHttpHealthCheck("/health")
             .WithReference(contentDb).WaitFor(contentDb)
             .WithReference(redis).WaitFor(redis)
             .WithEnvironment("Jwt__Key", jwtKey)
-            .WithSettingsFrom(builder.Configuration, userSettings);
+            .WithSettingsFrom(builder.Configuration, userSettings)
+            .InProductionWhen(production);
 
         var worker = builder.AddProject<Projects.ContentPlatform_Worker>("worker")
             .WithReplicas(2)
@@ -48,7 +53,8 @@ internal static class AppHostProgram
             .WithReference(contentDb).WaitFor(contentDb)
             .WithReference(redis).WaitFor(redis)
             .WithReference(api)
-            .WithSettingsFrom(builder.Configuration, userSettings);
+            .WithSettingsFrom(builder.Configuration, userSettings)
+            .InProductionWhen(production);
 
         if (isPublishing)
         {

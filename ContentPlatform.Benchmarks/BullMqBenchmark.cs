@@ -8,21 +8,7 @@ namespace ContentPlatform.Benchmarks;
 // no-op workload in one Node worker process, for a side-by-side figure from the same run on the same machine.
 internal sealed class BullMqBenchmark(string directory)
 {
-    public static async Task<BullMqBenchmark> PrepareAsync()
-    {
-        var directory = Path.Combine(RepositoryLayout.Root(), "ContentPlatform.Benchmarks", "bullmq");
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "bullmq")))
-        {
-            // npm install, not npm ci: npm 11's lock file omits the other platforms' optional packages of
-            // msgpackr-extract and npm ci then refuses it; the versions are pinned exactly in package.json anyway.
-            Console.WriteLine("Installing BullMQ (npm install) ...");
-            if (await RunAsync(directory, "npm", ["install", "--no-audit", "--no-fund"], _ => { }) != 0)
-            {
-                throw new InvalidOperationException($"npm install failed in {directory}; see its output above.");
-            }
-        }
-        return new BullMqBenchmark(directory);
-    }
+    public static async Task<BullMqBenchmark> PrepareAsync() => new(await NodePackages.InstallAsync("bullmq", "bullmq"));
 
     public async Task<RunResult> RunAsync(RedisServer redis, string mode, int count, int concurrency, int producers)
     {

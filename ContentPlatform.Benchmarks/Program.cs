@@ -2,14 +2,24 @@ using ContentPlatform.Benchmarks;
 
 const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
     "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000]\n" +
-    "       socketio [--connections 1000,10000] [--events 5] [--no-node]";
-if (args.Length == 0 || args[0] is not ("jobs" or "socketio"))
+    "       socketio [--connections 1000,10000] [--events 5] [--no-node]\n" +
+    "       http [--duration 10] [--status-connections 100] [--enqueue-connections 200]";
+if (args.Length == 0 || args[0] is not ("jobs" or "socketio" or "http"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
 }
 string Option(string name, string fallback) =>
     args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault() ?? fallback;
+
+if (args[0] == "http")
+{
+    await HttpBenchmark.RunAsync(new HttpBenchmarkSettings(
+        DurationSeconds: int.Parse(Option("duration", "10")),
+        StatusConnections: int.Parse(Option("status-connections", "100")),
+        EnqueueConnections: int.Parse(Option("enqueue-connections", "200"))));
+    return 0;
+}
 
 if (args[0] == "socketio")
 {

@@ -23,7 +23,7 @@ internal static class SocketIOBenchmark
 
     public static async Task RunAsync(SocketIOBenchmarkSettings settings)
     {
-        var nodeDirectory = settings.CompareNode ? await PrepareNodeAsync() : null;
+        var nodeDirectory = settings.CompareNode ? await NodePackages.InstallAsync("socketio", "socket.io") : null;
         var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
         var password = Guid.NewGuid().ToString("N");
         Console.WriteLine("Starting PostgreSQL and Redis ...");
@@ -64,22 +64,9 @@ internal static class SocketIOBenchmark
         var nodePort = Ports.GetFree();
         if (nodeDirectory is not null)
         {
-            var listening = new TaskCompletionSource();
-            node = ChildProcess.Start(new ChildProcessSpec("node",
-                ["server.mjs", "--port", nodePort.ToString(), "--redis-port", redisServer.Options.Port.ToString(),
-                 "--redis-password", password, "--channel", channel, "--jwt-key", jwtKey]) { WorkingDirectory = nodeDirectory },
-                line =>
-                {
-                    if (line == "listening")
-                    {
-                        listening.TrySetResult();
-                    }
-                    else
-                    {
-                        Console.WriteLine($"  node: {line}");
-                    }
-                });
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            node = await NodePackages.StartServerAsync(nodeDirectory, "node",
+                ["--port", nodePort.ToString(), "--redis-port", redisServer.Options.Port.ToString(),
+                 "--redis-password", password, "--channel", channel, "--jwt-key", jwtKey]);
         }
 
         Console.WriteLine($"{settings.Events} job_completed events per size, one user, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
@@ -306,23 +293,5 @@ internal static class SocketIOBenchmark
             }
             await Task.Delay(200, timeout.Token);
         }
-    }
-
-    private static async Task<string> PrepareNodeAsync()
-    {
-        var directory = Path.Combine(RepositoryLayout.Root(), "ContentPlatform.Benchmarks", "socketio");
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "socket.io")))
-        {
-            Console.WriteLine("Installing socket.io (npm install) ...");
-            await using var npm = ChildProcess.Start(
-                new ChildProcessSpec("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"]) { WorkingDirectory = directory },
-                line => Console.WriteLine($"  npm: {line}"));
-            await npm.Exited;
-            if (npm.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm install failed in {directory}; see its output above.");
-            }
-        }
-        return directory;
     }
 }

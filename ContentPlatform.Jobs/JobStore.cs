@@ -22,8 +22,13 @@ internal sealed record ProgressWrite(Guid JobId, int Attempt, JobProgress Progre
 // constant: a constant would let the planner read the partial status index, i.e. every queued or running
 // job, whenever its statistics are stale (they always are under load), so a claim would cost more the
 // deeper the queue. As it is, every row is found by its primary key.
-internal sealed class JobStore(NpgsqlDataSource dataSource)
+// The one way to the table for the Api's reads too (its writes go through JobQueue); the Worker's side is internal.
+public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
+    // Concurrent reads of single jobs (every status poll) share one statement. Each read's statement starts after it
+    // was asked for, so it sees every change committed before the request: nothing is served from memory.
+    private readonly Lazy<BatchWriter<Guid, Job?>> _reads = new(() => new BatchWriter<Guid, Job?>(ids => GetManyAsync(dataSource, ids)));
+
     private const string Columns =
         "j.id, j.kind, j.user_id, j.session_id, j.status, j.progress, j.current_step, j.phase, j.estimated_time_remaining, " +
         "j.strategy_index, j.strategy_total, j.strategy_id, j.subject_id, j.payload, j.result, j.error, j.error_code, " +
@@ -31,7 +36,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         "j.trace_parent, j.trace_state";
 
     // Rows whose subject already has an active job of the kind are skipped (null), atomically, by the unique partial index.
-    public async Task<IReadOnlyList<Job?>> InsertAsync(IReadOnlyList<NewJob> jobs)
+    internal async Task<IReadOnlyList<Job?>> InsertAsync(IReadOnlyList<NewJob> jobs)
     {
         const string sql = $"""
             insert into jobs as j (id, kind, user_id, session_id, status, progress, subject_id, payload, attempts, max_attempts,
@@ -57,7 +62,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         return jobs.Select(j => inserted.GetValueOrDefault(j.Id)).ToList();
     }
 
-    public async Task<Job?> FindActiveAsync(string kind, Guid subjectId, CancellationToken cancellationToken)
+    internal async Task<Job?> FindActiveAsync(string kind, Guid subjectId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = @subject and j.status in ('queued', 'running')");
@@ -66,15 +71,40 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
     }
 
-    public async Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken) => _reads.Value.WriteAsync(id).WaitAsync(cancellationToken);
+
+    // Prepared (once per pooled connection): a lookup by primary key has one plan whatever the table's size.
+    private static async Task<IReadOnlyList<Job?>> GetManyAsync(NpgsqlDataSource dataSource, IReadOnlyList<Guid> ids)
     {
-        await using var command = dataSource.CreateCommand($"select {Columns} from jobs j where j.id = @id");
-        command.Parameters.AddWithValue("id", id);
-        return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"select {Columns} from jobs j where j.id = any(@ids)", connection);
+        command.Parameters.Add(Array("ids", NpgsqlDbType.Uuid, ids.Distinct()));
+        await command.PrepareAsync();
+        var jobs = await ReadJobsAsync(command);
+        return ids.Select(id => jobs.GetValueOrDefault(id)).ToList();
+    }
+
+    // A user's jobs of one kind, newest first.
+    public async Task<IReadOnlyList<Job>> ListAsync(Guid userId, string kind, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from jobs j where j.user_id = @user and j.kind = @kind");
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("kind", kind);
+        return (await ReadJobsAsync(command, cancellationToken)).Values.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).ToList();
+    }
+
+    // The queued or running job of the kind for each of the subjects that has one.
+    public async Task<IReadOnlyList<Job>> ListActiveAsync(string kind, IReadOnlyList<Guid> subjectIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = any(@subjects) and j.status in ('queued', 'running')");
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.Add(Array("subjects", NpgsqlDbType.Uuid, subjectIds));
+        return (await ReadJobsAsync(command, cancellationToken)).Values.ToList();
     }
 
     // Removes a row whose message could not be published, unless a Worker already has it.
-    public async Task DeleteQueuedAsync(Guid id)
+    internal async Task DeleteQueuedAsync(Guid id)
     {
         await using var command = dataSource.CreateCommand("delete from jobs where id = @id and status = 'queued'");
         command.Parameters.AddWithValue("id", id);
@@ -90,7 +120,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             returning {Columns}
             """;
 
-    public async Task<IReadOnlyList<Job?>> ClaimAsync(IReadOnlyList<ClaimRequest> claims)
+    internal async Task<IReadOnlyList<Job?>> ClaimAsync(IReadOnlyList<ClaimRequest> claims)
     {
         var claimed = await ReadBatchAsync(ClaimSql,
             Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)),
@@ -114,7 +144,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             returning {Columns}
             """;
 
-    public async Task<IReadOnlyList<Job?>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
+    internal async Task<IReadOnlyList<Job?>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
     {
         var written = await ReadBatchAsync(FinishSql,
             Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)),
@@ -128,7 +158,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         return outcomes.Select(o => written.Remove(o.JobId, out var job) ? job : null).ToList();
     }
 
-    public async Task<IReadOnlyList<bool>> WriteProgressAsync(IReadOnlyList<ProgressWrite> writes)
+    internal async Task<IReadOnlyList<bool>> WriteProgressAsync(IReadOnlyList<ProgressWrite> writes)
     {
         const string sql = """
             update jobs j set progress = u.progress, current_step = u.current_step, phase = u.phase,
@@ -154,7 +184,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     }
 
     // queued or running → failed (cancelled, poison). A running job's Worker then finds its row no longer running.
-    public async Task<Job?> FailUnfinishedAsync(Guid id, string error, string errorCode, CancellationToken cancellationToken)
+    internal async Task<Job?> FailUnfinishedAsync(Guid id, string error, string errorCode, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             update jobs j set status = 'failed', error = @error, error_code = @error_code, completed_at = now(), updated_at = now()
@@ -169,7 +199,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
 
     // failed → queued, same id, with a fresh budget of attempts (the count itself keeps growing, so a
     // Worker still holding an earlier attempt can never write over the new run).
-    public async Task<Job?> RequeueFailedAsync(Guid id, int maxAttempts, CancellationToken cancellationToken)
+    internal async Task<Job?> RequeueFailedAsync(Guid id, int maxAttempts, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             update jobs j set status = 'queued', max_attempts = j.attempts + @max_attempts, progress = 0, current_step = null,
@@ -184,7 +214,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     }
 
     // Undoes RequeueFailedAsync when the message could not be published.
-    public async Task RestoreFailedAsync(Job before)
+    internal async Task RestoreFailedAsync(Job before)
     {
         await using var command = dataSource.CreateCommand("""
             update jobs set status = 'failed', max_attempts = @max_attempts, progress = @progress, result = @result::jsonb,
@@ -203,7 +233,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     }
 
     // Queued jobs in id order, a page at a time (the reconciler republishes them).
-    public async Task<IReadOnlyList<Job>> ListQueuedAsync(Guid after, int limit, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<Job>> ListQueuedAsync(Guid after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"select {Columns} from jobs j where j.status = 'queued' and j.id > @after order by j.id limit @limit");
@@ -219,6 +249,14 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddRange(parameters);
         return await ReadJobsAsync(command);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_reads.IsValueCreated)
+        {
+            await _reads.Value.DisposeAsync();
+        }
     }
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>

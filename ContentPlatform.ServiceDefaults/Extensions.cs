@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -18,6 +19,12 @@ public static class Extensions
 
     // Every ActivitySource our own code creates spans from starts with this prefix.
     public const string ActivitySourcePrefix = "ContentPlatform.";
+
+    // The share of traces recorded, decided where a trace starts (a request without a traceparent) and followed by
+    // every service after it, so a job's trace is whole or absent. Every trace in Development; elsewhere
+    // ProductionTraceSamplingRatio unless Telemetry:TraceSamplingRatio says otherwise (infra/ sets the same value).
+    public const string TraceSamplingRatioSetting = "Telemetry:TraceSamplingRatio";
+    public const double ProductionTraceSamplingRatio = 0.1;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -51,6 +58,7 @@ public static class Extensions
                 .AddMeter(ActivitySourcePrefix + "*")
                 .AddMeter("Experimental.Microsoft.Extensions.AI"))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSamplingRatio(builder))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(ActivitySourcePrefix + "*")
                 .AddSource("Experimental.Microsoft.Extensions.AI")
@@ -82,6 +90,10 @@ public static class Extensions
         }
         return builder;
     }
+
+    private static double TraceSamplingRatio(IHostApplicationBuilder builder) =>
+        builder.Configuration.GetValue<double?>(TraceSamplingRatioSetting)
+        ?? (builder.Environment.IsDevelopment() ? 1.0 : ProductionTraceSamplingRatio);
 
     private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 

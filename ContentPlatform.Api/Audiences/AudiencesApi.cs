@@ -116,7 +116,7 @@ public static class AudiencesApi
         return TypedResults.Created($"/api/v1/audiences/{audience.Id}", new AudienceEnvelope(true, ToResponse(audience, null)));
     }
 
-    private static async Task<IResult> List(HttpContext http, ContentDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, ContentDbContext db, JobStore store, CancellationToken cancellationToken)
     {
         var caller = Caller.From(http);
         if (!caller.IsKnown)
@@ -126,12 +126,12 @@ public static class AudiencesApi
         var audiences = await OwnedBy(db.Audiences.AsNoTracking(), caller)
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
             .ToListAsync(cancellationToken);
-        var jobs = await ActiveCalendarJobsAsync(db, audiences.Select(a => a.Id).ToList(), cancellationToken);
+        var jobs = await ActiveCalendarJobsAsync(store, audiences.Select(a => a.Id).ToList(), cancellationToken);
         return TypedResults.Ok(new AudienceListEnvelope(true, audiences.ConvertAll(a => ToResponse(a, jobs.GetValueOrDefault(a.Id)))));
     }
 
     // ?testbed=1 (the frontend's calendar testbed) is accepted and changes nothing: the testbed reads the same audience.
-    private static async Task<IResult> Get(string id, HttpContext http, ContentDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string id, HttpContext http, ContentDbContext db, JobStore store, CancellationToken cancellationToken)
     {
         var caller = Caller.From(http);
         if (!caller.IsKnown)
@@ -145,7 +145,7 @@ public static class AudiencesApi
         {
             return NotFound();
         }
-        var jobs = await ActiveCalendarJobsAsync(db, [audience.Id], cancellationToken);
+        var jobs = await ActiveCalendarJobsAsync(store, [audience.Id], cancellationToken);
         return TypedResults.Ok(new AudienceEnvelope(true, ToResponse(audience, jobs.GetValueOrDefault(audience.Id))));
     }
 
@@ -184,14 +184,10 @@ public static class AudiencesApi
     }
 
     private static async Task<Dictionary<Guid, Guid?>> ActiveCalendarJobsAsync(
-        ContentDbContext db, List<Guid> audienceIds, CancellationToken cancellationToken)
+        JobStore store, List<Guid> audienceIds, CancellationToken cancellationToken)
     {
-        var jobs = await db.Jobs.AsNoTracking()
-            .Where(j => j.Kind == JobKinds.ContentCalendar && j.SubjectId != null && audienceIds.Contains(j.SubjectId.Value)
-                && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
-            .Select(j => new { AudienceId = j.SubjectId!.Value, j.Id })
-            .ToListAsync(cancellationToken);
-        return jobs.ToDictionary(j => j.AudienceId, j => (Guid?)j.Id);
+        var jobs = await store.ListActiveAsync(JobKinds.ContentCalendar, audienceIds, cancellationToken);
+        return jobs.ToDictionary(j => j.SubjectId!.Value, j => (Guid?)j.Id);
     }
 
     private static AudienceResponse ToResponse(Audience audience, Guid? calendarJobId) => new(

@@ -29,6 +29,7 @@ public static class AuthSetup
             builder.Configuration[JwtIssuerSetting] is { Length: > 0 } issuer ? issuer : JwtAudience.DefaultIssuer,
             builder.Configuration[JwtAudienceSetting] is { Length: > 0 } audience ? audience : JwtAudience.DefaultAudience));
         builder.Services.AddSingleton<JwtTokens>();
+        builder.Services.AddSingleton<KnownUsers>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -88,7 +89,8 @@ public static class AuthSetup
             }
             return Task.CompletedTask;
         },
-        // A valid token of a user who no longer exists is refused, as the documents' "User not found".
+        // A valid token of a user who no longer exists is refused, as the documents' "User not found" (within
+        // KnownUsers.Lifetime of the deletion).
         OnTokenValidated = async context =>
         {
             var userId = context.Principal?.TryGetUserId();
@@ -97,8 +99,9 @@ public static class AuthSetup
                 context.Fail(AuthMessages.NotAuthorized);
                 return;
             }
-            var db = context.HttpContext.RequestServices.GetRequiredService<ContentDbContext>();
-            if (!await db.Users.AnyAsync(u => u.Id == userId, context.HttpContext.RequestAborted))
+            var services = context.HttpContext.RequestServices;
+            if (!await services.GetRequiredService<KnownUsers>().ExistsAsync(
+                    userId.Value, services, context.HttpContext.RequestAborted))
             {
                 context.Fail(AuthMessages.UserNotFound);
             }

@@ -103,14 +103,11 @@ public static class GenerateContentApi
             job.ScheduledFor.AddSeconds(settings.EstimatedGenerationSeconds)));
     }
 
-    private static async Task<Ok<List<GenerationJobResponse>>> List(ClaimsPrincipal principal, ContentDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<List<GenerationJobResponse>>> List(ClaimsPrincipal principal, JobStore store, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
-        var jobs = await db.Jobs.AsNoTracking()
-            .Where(j => j.UserId == userId && j.Kind == JobKinds.GenerateContent)
-            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(jobs.ConvertAll(job =>
+        var jobs = await store.ListAsync(userId, JobKinds.GenerateContent, cancellationToken);
+        return TypedResults.Ok(jobs.Select(job =>
         {
             var payload = PayloadOf(job);
             var status = GenerationStatus.Of(job);
@@ -118,13 +115,13 @@ public static class GenerateContentApi
                 job.Id, job.Id, userId, payload.Prompt, payload.ContentType, status,
                 ResultOf(job)?.GeneratedContent, job.Status == JobStatus.Failed ? job.Error : null,
                 job.ScheduledFor, job.CompletedAt, job.CreatedAt, job.UpdatedAt, Version: 0);
-        }));
+        }).ToList());
     }
 
     private static async Task<Results<Ok<GenerationStatusResponse>, NotFound<ErrorMessage>>> Get(
-        string jobId, ClaimsPrincipal principal, ContentDbContext db, CancellationToken cancellationToken)
+        string jobId, ClaimsPrincipal principal, JobStore store, CancellationToken cancellationToken)
     {
-        if (await FindOwnJobAsync(jobId, principal.GetUserId(), db, cancellationToken) is not { } job)
+        if (await FindOwnJobAsync(jobId, principal.GetUserId(), store, cancellationToken) is not { } job)
         {
             return NotFound();
         }
@@ -139,14 +136,14 @@ public static class GenerateContentApi
     }
 
     private static async Task<Results<Created<SavedContentResponse>, BadRequest<ErrorMessage>, BadRequest<IncompleteJobResponse>, NotFound<ErrorMessage>>> Save(
-        string jobId, JsonBody body, ClaimsPrincipal principal, ContentDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        string jobId, JsonBody body, ClaimsPrincipal principal, JobStore store, ContentDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!body.TryGetOptionalString("title", out var title) || title is { } given && (string.IsNullOrWhiteSpace(given) || given.Length > Limits.Title))
         {
             return BadRequest(GenerateContentMessages.InvalidTitle);
         }
         var userId = principal.GetUserId();
-        if (await FindOwnJobAsync(jobId, userId, db, cancellationToken) is not { } job)
+        if (await FindOwnJobAsync(jobId, userId, store, cancellationToken) is not { } job)
         {
             return NotFound();
         }
@@ -177,10 +174,10 @@ public static class GenerateContentApi
     }
 
     // Another user's job answers exactly like a missing one, so job ids cannot be probed.
-    private static async Task<Job?> FindOwnJobAsync(string jobId, Guid userId, ContentDbContext db, CancellationToken cancellationToken) =>
-        Guid.TryParse(jobId, out var id)
-            ? await db.Jobs.AsNoTracking().FirstOrDefaultAsync(
-                j => j.Id == id && j.UserId == userId && j.Kind == JobKinds.GenerateContent, cancellationToken)
+    private static async Task<Job?> FindOwnJobAsync(string jobId, Guid userId, JobStore store, CancellationToken cancellationToken) =>
+        Guid.TryParse(jobId, out var id) && await store.GetAsync(id, cancellationToken) is { } job
+        && job.UserId == userId && job.Kind == JobKinds.GenerateContent
+            ? job
             : null;
 
     private static GenerateContentPayload PayloadOf(Job job) =>

@@ -2,11 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ContentPlatform.Api.Events;
-using ContentPlatform.Data;
 using ContentPlatform.Data.Entities;
 using ContentPlatform.Jobs;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ContentPlatform.Api.Jobs;
@@ -20,21 +18,21 @@ namespace ContentPlatform.Api.Jobs;
 public static partial class JobStream
 {
     public static async Task<IResult> StreamAsync(
-        string jobId, HttpContext http, ContentDbContext db, JobEvents events, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string jobId, HttpContext http, JobStore store, JobEvents events, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var (job, failure) = await JobsApi.FindOwnedAsync(jobId, http, db, cancellationToken);
+        var (job, failure) = await JobsApi.FindOwnedAsync(jobId, http, store, cancellationToken);
         if (job is null)
         {
             return failure!;
         }
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString().Trim();
         var start = StreamId().IsMatch(lastEventId) ? lastEventId : StreamEvents.Start;
-        await ServerSentEvents.WriteAsync(http, ReadAsync(job, start, db, events, json.Value.SerializerOptions, cancellationToken));
+        await ServerSentEvents.WriteAsync(http, ReadAsync(job, start, store, events, json.Value.SerializerOptions, cancellationToken));
         return TypedResults.Empty;
     }
 
     private static async IAsyncEnumerable<ServerSentEvent> ReadAsync(
-        Job job, string start, ContentDbContext db, JobEvents events, JsonSerializerOptions json,
+        Job job, string start, JobStore store, JobEvents events, JsonSerializerOptions json,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return Event(start, StreamEvents.Connected, new StreamConnected(job.Id, job.Status));
@@ -57,7 +55,7 @@ public static partial class JobStream
                 // The job was deleted while the client watched.
                 yield break;
             }
-            if (await IsEarlierRunAsync(terminal, db, cancellationToken))
+            if (await IsEarlierRunAsync(terminal, store, cancellationToken))
             {
                 after = terminal.Id;
                 continue;
@@ -76,12 +74,9 @@ public static partial class JobStream
 
     // A retried job keeps its event stream, so the end of an earlier run can come before the current run's events.
     // It is the job's end only if the row still ends that way; otherwise the stream goes on past it.
-    private static async Task<bool> IsEarlierRunAsync(JobEvent terminal, ContentDbContext db, CancellationToken cancellationToken)
+    private static async Task<bool> IsEarlierRunAsync(JobEvent terminal, JobStore store, CancellationToken cancellationToken)
     {
-        var row = await db.Jobs.AsNoTracking()
-            .Where(j => j.Id == terminal.JobId)
-            .Select(j => new { j.Status, j.CompletedAt })
-            .FirstOrDefaultAsync(cancellationToken);
+        var row = await store.GetAsync(terminal.JobId, cancellationToken);
         if (row is null)
         {
             return false;

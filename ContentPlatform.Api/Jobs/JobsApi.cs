@@ -247,9 +247,9 @@ public static class JobsApi
             ? value
             : null;
 
-    private static async Task<IResult> GetStatus(string jobId, HttpContext http, ContentDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> GetStatus(string jobId, HttpContext http, JobStore store, CancellationToken cancellationToken)
     {
-        var (job, failure) = await FindOwnedAsync(jobId, http, db, cancellationToken);
+        var (job, failure) = await FindOwnedAsync(jobId, http, store, cancellationToken);
         if (job is null)
         {
             return failure!;
@@ -264,9 +264,9 @@ public static class JobsApi
             job.Error, job.ErrorCode, result, job.CreatedAt, job.UpdatedAt));
     }
 
-    private static async Task<IResult> Retry(string jobId, HttpContext http, ContentDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    private static async Task<IResult> Retry(string jobId, HttpContext http, JobStore store, JobQueue queue, CancellationToken cancellationToken)
     {
-        var (job, failure) = await FindOwnedAsync(jobId, http, db, cancellationToken);
+        var (job, failure) = await FindOwnedAsync(jobId, http, store, cancellationToken);
         if (job is null)
         {
             return failure!;
@@ -292,9 +292,9 @@ public static class JobsApi
         }
     }
 
-    private static async Task<IResult> Cancel(string jobId, HttpContext http, ContentDbContext db, JobQueue queue, CancellationToken cancellationToken)
+    private static async Task<IResult> Cancel(string jobId, HttpContext http, JobStore store, JobQueue queue, CancellationToken cancellationToken)
     {
-        var (job, failure) = await FindOwnedAsync(jobId, http, db, cancellationToken);
+        var (job, failure) = await FindOwnedAsync(jobId, http, store, cancellationToken);
         if (job is null)
         {
             return failure!;
@@ -311,7 +311,7 @@ public static class JobsApi
     // The caller's job, or the answer to give instead: 401 without credentials, 404 for a malformed id, a missing job
     // or someone else's (never telling those apart).
     internal static async Task<(Job? Job, IResult? Failure)> FindOwnedAsync(
-        string jobId, HttpContext http, ContentDbContext db, CancellationToken cancellationToken)
+        string jobId, HttpContext http, JobStore store, CancellationToken cancellationToken)
     {
         var caller = Caller.From(http);
         if (!caller.IsKnown)
@@ -322,7 +322,7 @@ public static class JobsApi
         {
             return (null, NotFound());
         }
-        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        var job = await store.GetAsync(id, cancellationToken);
         return job is not null && caller.Owns(job.UserId, job.SessionId) ? (job, null) : (null, NotFound());
     }
 

@@ -5,8 +5,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ContentPlatform.Api.Auth;
 using ContentPlatform.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -241,6 +243,40 @@ public sealed class AuthApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         await HttpAssert.MessageAsync(await client.GetAsync("/auth/me"), HttpStatusCode.Unauthorized, "User not found");
         await HttpAssert.MessageAsync(await client.GetAsync("/content"), HttpStatusCode.Unauthorized, "User not found");
+    }
+
+    // The Api remembers that a user exists for KnownUsers.Lifetime; a deleted user is refused once that has passed.
+    [Fact]
+    public async Task A_signed_in_user_who_is_deleted_is_refused_within_the_documented_time()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using var api = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var anonymous = api.CreateClient();
+        var registered = await HttpAssert.JsonAsync(
+            await anonymous.PostAsJsonAsync("/auth/register", new { name = "Leaving", email = NewEmail(), password = "password123" }), HttpStatusCode.Created);
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", registered.GetProperty("token").GetString());
+        await HttpAssert.JsonAsync(await client.GetAsync("/generate-content"), HttpStatusCode.OK);
+
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
+            await db.Users.Where(u => u.Id == Guid.Parse(registered.GetProperty("_id").GetString()!)).ExecuteDeleteAsync();
+        }
+        // Still remembered: the database is not asked on every request.
+        await HttpAssert.JsonAsync(await client.GetAsync("/generate-content"), HttpStatusCode.OK);
+
+        clock.Advance(KnownUsers.Lifetime);
+        await HttpAssert.MessageAsync(await client.GetAsync("/generate-content"), HttpStatusCode.Unauthorized, "User not found");
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     [Fact]

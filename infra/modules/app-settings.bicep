@@ -18,6 +18,8 @@ func environment(serviceName string, aiConfigured bool) array => concat(
     { name: 'ConnectionStrings__contentdb', secretRef: 'contentdb' }
     { name: 'ConnectionStrings__redis', secretRef: 'redis' }
     { name: 'OTEL_SERVICE_NAME', value: serviceName }
+    // ServiceDefaults' production default, stated here so the deployed ratio is visible and can be changed.
+    { name: 'Telemetry__TraceSamplingRatio', value: '0.1' }
   ],
   aiConfigured ? [{ name: 'ConnectionStrings__ai', secretRef: 'ai' }] : [])
 

@@ -1,0 +1,257 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ContentPlatform.Hosting.Processes;
+using ContentPlatform.Hosting.Servers;
+
+namespace ContentPlatform.Benchmarks;
+
+internal sealed record HttpBenchmarkSettings(int DurationSeconds, int StatusConnections, int EnqueueConnections);
+
+// The HTTP hot paths side by side with the documents' own stack, in one run on one machine: the system started
+// through the AppHost's `production` launch profile (on ports of its own, so it runs beside a development AppHost),
+// and express/server.mjs (Express 4 + jsonwebtoken + BullMQ 6.7 on a Redis of its own), both driven by the same
+// autocannon (express/load.mjs) with the same token: authenticated status polls and authenticated enqueues.
+internal static class HttpBenchmark
+{
+    private const string PollPath = "/generate-content";
+    private const string JobsPath = "/api/v1/jobs";
+    private const string GenerationBody = """{"prompt":"The future of artificial intelligence in healthcare","contentType":"Blog Post Outline"}""";
+    private const string ContentGenerationBody =
+        """{"topic":{"title":"5 backup habits that protect nonprofit data"},"businessInfo":{"businessType":"IT services","targetAudience":"nonprofit executive directors"}}""";
+
+    private sealed record Target(string Path, string Side, string Kind, int Connections, double TargetRatio, double TargetP99Ms);
+
+    private const string Status = "status";
+    private const string Enqueue = "enqueue";
+
+    private sealed record Load(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx, long Errors)
+    {
+        // CPU time per 1,000 requests of each of the side's server processes (the load generator not counted).
+        public IReadOnlyList<(string Process, double Milliseconds)> CpuPerThousand { get; init; } = [];
+    }
+
+    public static async Task RunAsync(HttpBenchmarkSettings settings)
+    {
+        var node = await NodePackages.InstallAsync("express", "express");
+        var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
+        var jwtKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        var (apiPort, postgresPort, redisPort, expressPort) = (Ports.GetFree(), Ports.GetFree(), Ports.GetFree(), Ports.GetFree());
+
+        Console.WriteLine("Starting the system (AppHost, launch profile production) ...");
+        await using var appHost = StartAppHost(root, (apiPort, postgresPort, redisPort), jwtKey, out var appHostOutput);
+        using var ours = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        await WaitUntilAsync(async () => (await ours.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromMinutes(5),
+            () => string.Join('\n', appHostOutput.TakeLast(40)));
+
+        Console.WriteLine("Starting the documents' stack (Express, jsonwebtoken, BullMQ) on a Redis of its own ...");
+        var redisPassword = Guid.NewGuid().ToString("N");
+        await using var redis = await RedisServer.StartAsync(
+            new RedisServerOptions(Path.Combine(root, "express-redis"), Ports.GetFree(), redisPassword), null, CancellationToken.None);
+        await using var express = await NodePackages.StartServerAsync(node, "express",
+            ["--port", expressPort.ToString(), "--redis-port", redis.Options.Port.ToString(), "--redis-password", redisPassword, "--jwt-key", jwtKey]);
+        using var theirs = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{expressPort}") };
+
+        // One user and one token for both sides (the same key signs and checks it); one job each to poll.
+        var registered = await (await ours.PostAsJsonAsync("/auth/register",
+            new { name = "Bench", email = $"bench-{Guid.NewGuid():N}@example.com", password = "password123" })).Content.ReadFromJsonAsync<JsonElement>();
+        var token = registered.GetProperty("token").GetString()!;
+        var ourJob = await QueueAsync(ours, token);
+        var theirJob = await QueueAsync(theirs, token);
+
+        // Where each side's CPU goes: our Api, PostgreSQL and Redis (found by the ports they were given); the Express
+        // process and its Redis.
+        var sides = new Dictionary<string, (string Name, int Pid)[]>
+        {
+            ["ours"] =
+            [
+                ("Api", FindProcess(pid => Environ(pid).Contains($"ASPNETCORE_URLS=http://localhost:{apiPort}"))),
+                ("PostgreSQL", FindProcess(pid => CommandLine(pid).Contains("postgres -D") && CommandLine(pid).EndsWith($" -p {postgresPort}", StringComparison.Ordinal))),
+                // Redis names itself by its address.
+                ("Redis", FindProcess(pid => CommandLine(pid).EndsWith($"redis-server 127.0.0.1:{redisPort}", StringComparison.Ordinal))),
+            ],
+            ["documents"] = [("Express", express.Id), ("its Redis", redis.Process.Id)],
+        };
+
+        var oursUrl = $"http://127.0.0.1:{apiPort}";
+        var theirsUrl = $"http://127.0.0.1:{expressPort}";
+        var runs = new (Target Target, string Url, string Method, string? Body)[]
+        {
+            (new($"GET {PollPath}/{{id}}", "documents", Status, settings.StatusConnections, 0, 0), $"{theirsUrl}{PollPath}/{theirJob}", "GET", null),
+            (new($"GET {PollPath}/{{id}}", "ours", Status, settings.StatusConnections, 10, 20), $"{oursUrl}{PollPath}/{ourJob}", "GET", null),
+            (new($"GET {JobsPath}/{{id}}/status", "ours", Status, settings.StatusConnections, 10, 20), $"{oursUrl}{JobsPath}/{ourJob}/status", "GET", null),
+            (new($"POST {PollPath}", "documents", Enqueue, settings.EnqueueConnections, 0, 0), $"{theirsUrl}{PollPath}", "POST", GenerationBody),
+            (new($"POST {PollPath}", "ours", Enqueue, settings.EnqueueConnections, 5, 50), $"{oursUrl}{PollPath}", "POST", GenerationBody),
+            (new($"POST {JobsPath}/content-generation", "ours", Enqueue, settings.EnqueueConnections, 5, 50), $"{oursUrl}{JobsPath}/content-generation", "POST", ContentGenerationBody),
+        };
+
+        // Every path once before any is measured: both servers compile their code and fill their pools first. Not the
+        // content-generation enqueue, whose jobs (no delay) the Workers would still be running during the next runs.
+        Console.WriteLine("Warming up ...");
+        foreach (var (target, url, method, body) in runs.Where(r => !r.Url.EndsWith("/content-generation", StringComparison.Ordinal)))
+        {
+            await RunLoadAsync(node, url, method, body, token, target.Connections, Math.Min(5, settings.DurationSeconds));
+        }
+        var results = new List<(Target Target, Load Load)>();
+        foreach (var (target, url, method, body) in runs)
+        {
+            Console.WriteLine($"  {target.Side}: {target.Path}, {target.Connections} connections ...");
+            var processes = sides[target.Side].Where(p => p.Pid > 0).ToList();
+            var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
+            var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds);
+            results.Add((target, load with
+            {
+                CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / Math.Max(1, load.Requests))).ToList(),
+            }));
+        }
+
+        Print(results, settings);
+        await express.StopAsync(TimeSpan.FromSeconds(10));
+        await appHost.StopAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private static ChildProcess StartAppHost(string root, (int Api, int Postgres, int Redis) ports, string jwtKey, out List<string> output)
+    {
+        var lines = new List<string>();
+        output = lines;
+        // The configuration this benchmark runs in; the project references make sure the AppHost is built in it too.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        return ChildProcess.Start(new ChildProcessSpec("dotnet",
+            ["run", "--no-build", "-c", configuration, "--project", Path.Combine(RepositoryLayout.Root(), "ContentPlatform.AppHost"),
+             "--launch-profile", "production", "--",
+             $"--AppHost:StateDirectory={Path.Combine(root, "state")}", $"--AppHost:ApiPort={ports.Api}",
+             $"--AppHost:PostgresPort={ports.Postgres}", $"--AppHost:RedisPort={ports.Redis}", $"--Parameters:jwt-key={jwtKey}",
+             // The benchmark's one user makes every request: the per-caller limit on job creation would answer 429.
+             "--RateLimiting:Jobs:PermitLimit=1000000000",
+             // The same work per request as the documents' 60 s delay (a delayed job), without the Workers running the
+             // queued jobs on the same cores while later paths are measured; the documents' stack has no worker either.
+             "--GenerateContent:DelaySeconds=3600"])
+        { WorkingDirectory = RepositoryLayout.Root() },
+            line =>
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            });
+    }
+
+    private static async Task<string> QueueAsync(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, PollPath)
+        {
+            Content = new StringContent(GenerationBody, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.IsSuccessStatusCode
+            ? body.GetProperty("jobId").GetString()!
+            : throw new InvalidOperationException($"{http.BaseAddress} answered {(int)response.StatusCode} to POST {PollPath}: {body}");
+    }
+
+    private static async Task<Load> RunLoadAsync(string node, string url, string method, string? body, string token, int connections, int seconds)
+    {
+        string? json = null;
+        List<string> arguments = ["load.mjs", "--url", url, "--method", method, "--token", token,
+            "--connections", connections.ToString(), "--duration", seconds.ToString()];
+        if (body is not null)
+        {
+            arguments.AddRange(["--body", body]);
+        }
+        await using var load = ChildProcess.Start(new ChildProcessSpec("node", arguments) { WorkingDirectory = node },
+            line => json = line.StartsWith('{') ? line : json);
+        await load.Exited;
+        if (load.ExitCode != 0 || json is null)
+        {
+            throw new InvalidOperationException($"autocannon failed on {method} {url} (exit code {load.ExitCode}).");
+        }
+        var figures = JsonDocument.Parse(json).RootElement;
+        return new Load(figures.GetProperty("requestsPerSecond").GetDouble(), figures.GetProperty("p50Ms").GetDouble(),
+            figures.GetProperty("p99Ms").GetDouble(), figures.GetProperty("requests").GetInt64(),
+            figures.GetProperty("non2xx").GetInt64(), figures.GetProperty("errors").GetInt64());
+    }
+
+    private static void Print(List<(Target Target, Load Load)> results, HttpBenchmarkSettings settings)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{settings.DurationSeconds} s per run after a warm-up of every path, {Environment.ProcessorCount} cores, " +
+            $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (1 min) at the end");
+        Console.WriteLine();
+        Console.WriteLine("| path | connections | ours req/s | p50 | p99 | documents' stack req/s | p50 | p99 | ratio | target | met |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (target, load) in results.Where(r => r.Target.Side == "ours"))
+        {
+            // The documents' figure for the same kind of request: their status poll, or their enqueue.
+            var reference = results.Single(r => r.Target.Side == "documents" && r.Target.Kind == target.Kind).Load;
+            var ratio = load.RequestsPerSecond / reference.RequestsPerSecond;
+            var met = ratio >= target.TargetRatio && load.P99Ms <= target.TargetP99Ms && load.Non2xx == 0 && load.Errors == 0;
+            Console.WriteLine($"| {target.Path} | {target.Connections} | {load.RequestsPerSecond:N0} | {load.P50Ms:F0} ms | {load.P99Ms:F0} ms " +
+                $"| {reference.RequestsPerSecond:N0} | {reference.P50Ms:F0} ms | {reference.P99Ms:F0} ms | {ratio:F1}× " +
+                $"| ≥ {target.TargetRatio}×, p99 ≤ {target.TargetP99Ms} ms | {(met ? "yes" : "no")} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("| path | side | CPU per 1,000 requests |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (target, load) in results)
+        {
+            Console.WriteLine($"| {target.Path} | {target.Side} | {load.CpuPerThousand.Sum(c => c.Milliseconds):N0} ms: " +
+                string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) + " |");
+        }
+        foreach (var (target, load) in results.Where(r => r.Load.Non2xx > 0 || r.Load.Errors > 0))
+        {
+            Console.WriteLine($"{target.Side} {target.Path}: {load.Non2xx} answers not 2xx, {load.Errors} errors or timeouts of {load.Requests}");
+        }
+    }
+
+    // The oldest process that matches (the root of its tree: `dotnet run` before the Api, the postmaster before its
+    // backends); 0, which counts nothing, when none does.
+    private static int FindProcess(Func<int, bool> matches) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && matches(pid))
+            .DefaultIfEmpty(0)
+            .Min();
+
+    private static string CommandLine(int pid) => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').TrimEnd();
+
+    private static string Environ(int pid) => Read($"/proc/{pid}/environ").Replace('\0', '\n');
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, Func<string> explain)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not up yet.
+            }
+            try
+            {
+                await Task.Delay(500, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The system was not healthy within {limit}. The AppHost's last lines:\n{explain()}");
+            }
+        }
+    }
+}

@@ -15,14 +15,14 @@ internal static class AppHostProgram
         var isPublishing = builder.ExecutionContext.IsPublishMode;
         var state = StateFolder.For(builder);
 
-        // Locally PostgreSQL and Redis run from the machine's binaries, their data in the state folder. Deployed, or
-        // given ConnectionStrings__contentdb / ConnectionStrings__redis, they are existing servers.
+        // Locally PostgreSQL and Redis run from the machine's binaries, their data in the state folder, and are started
+        // again when they die. Deployed, or given ConnectionStrings__contentdb / ConnectionStrings__redis, they are existing servers.
         var contentDb = UsesExistingServer("contentdb")
             ? builder.AddConnectionString("contentdb")
-            : builder.AddLocalPostgres("postgres", state, port: 15432).AddDatabase("contentdb");
+            : builder.AddLocalPostgres("postgres", state, port: 15432).WithRestartOnExit().AddDatabase("contentdb");
         var redis = UsesExistingServer("redis")
             ? builder.AddConnectionString("redis")
-            : builder.AddLocalRedis("redis", state, port: 16379);
+            : builder.AddLocalRedis("redis", state, port: 16379).WithRestartOnExit();
 
         var jwtKey = isPublishing ? builder.AddParameter("jwt-key", secret: true) : builder.AddStateSecret(state, "jwt-key");
 

@@ -47,7 +47,7 @@ internal sealed class ExitedResourceRestarter(
                 var state = e.Snapshot.State?.Text;
                 _lastState.TryGetValue(e.ResourceId, out var previous);
                 _lastState[e.ResourceId] = state;
-                if (previous == KnownResourceStates.Running && state is KnownResourceStates.Exited or KnownResourceStates.Finished
+                if (previous == KnownResourceStates.Running && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished)
                     && !lifetime.ApplicationStopping.IsCancellationRequested)
                 {
                     _ = RestartAsync(e.Resource, e.Snapshot.ExitCode, NextDelay(e.ResourceId), stoppingToken);
@@ -89,7 +89,7 @@ internal sealed class ExitedResourceRestarter(
             }
             else
             {
-                logger.LogError("The AppHost could not start {Resource} again: {Error}", resource.Name, result.ErrorMessage);
+                logger.LogError("The AppHost could not start {Resource} again: {Error}", resource.Name, result.Message);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

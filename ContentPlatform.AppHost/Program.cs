@@ -29,7 +29,7 @@ internal static class AppHostProgram
         // Settings the user gives the AppHost (environment, command line, user secrets) that the services read.
         string[] userSettings =
         [
-            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "ContentApi", "OpenApi",
+            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Timeouts", "Cors", "ContentApi", "OpenApi",
             "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL", "CONTENT_API_SECRET",
         ];
 

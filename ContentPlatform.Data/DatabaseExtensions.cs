@@ -39,7 +39,10 @@ public static class DatabaseExtensions
     private sealed class BoundedRetryStrategy(ExecutionStrategyDependencies dependencies, ServiceTimeouts timeouts)
         : NpgsqlRetryingExecutionStrategy(dependencies, timeouts.DatabaseRetries, timeouts.DatabaseRetryDelay, errorCodesToAdd: null)
     {
-        protected override bool ShouldRetryOn(Exception? exception) =>
-            base.ShouldRetryOn(exception) && exception is not NpgsqlException { InnerException: TimeoutException };
+        protected override bool ShouldRetryOn(Exception? exception) => base.ShouldRetryOn(exception) && !TimedOut(exception);
+
+        // Npgsql nests the TimeoutException of a connection attempt deeper than that of a statement.
+        private static bool TimedOut(Exception? exception) =>
+            exception is not null && (exception is TimeoutException || TimedOut(exception.InnerException));
     }
 }

@@ -18,10 +18,6 @@ public sealed class ServiceTimeouts
     // Npgsql "Command Timeout": one statement.
     public TimeSpan DatabaseCommand { get; set; } = TimeSpan.FromSeconds(5);
 
-    // Npgsql "Cancellation Timeout": how long a timed-out or cancelled statement waits for the server to confirm
-    // the cancellation before the connection is dropped (a frozen server never confirms).
-    public TimeSpan DatabaseCancellation { get; set; } = TimeSpan.FromSeconds(1);
-
     // EF Core's retries of a failed statement (a broken pooled connection after a restart); a statement
     // that timed out is not retried, so a stalled server costs one DatabaseCommand, not several.
     public int DatabaseRetries { get; set; } = 2;
@@ -59,9 +55,12 @@ public sealed class ServiceTimeouts
         {
             builder.CommandTimeout = Seconds(DatabaseCommand);
         }
+        // A timed-out or cancelled statement drops its connection at once instead of waiting for the server to confirm
+        // the cancellation: a stalled server never confirms, and the wait (and the cancel request's own connection
+        // attempt) would add seconds to every answer.
         if (!given.ContainsKey("Cancellation Timeout") && !given.ContainsKey("CancellationTimeout"))
         {
-            builder.CancellationTimeout = (int)DatabaseCancellation.TotalMilliseconds;
+            builder.CancellationTimeout = -1;
         }
         return builder.ConnectionString;
     }

@@ -43,9 +43,10 @@ public static class ServiceUnavailable
     };
 
     // The job endpoints' documents name this 503 and its message; other endpoints get the same shape rules as any error.
+    // Not with RequestAborted: once the budget is spent that token is the budget's, already cancelled.
     public static Task WriteAsync(HttpContext context) =>
         ErrorMessage.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ApiFailure.ServiceUnavailable,
-            IsJobEndpoint(context.Request.Path) ? ApiFailure.QueueUnavailableMessage : Message);
+            IsJobEndpoint(context.Request.Path) ? ApiFailure.QueueUnavailableMessage : Message, CancellationToken.None);
 
     private static bool IsJobEndpoint(PathString path) =>
         path.StartsWithSegments("/api/v1/jobs") || path.StartsWithSegments("/generate-content");

@@ -18,22 +18,23 @@ internal static class AppHostProgram
         var state = StateFolder.For(builder);
         var ports = ProductionRun.Ports(builder.Configuration);
 
-        // Locally PostgreSQL and Redis run from the machine's binaries, their data in the state folder. Deployed, or
-        // given ConnectionStrings__contentdb / ConnectionStrings__redis, they are existing servers.
+        // Locally PostgreSQL and Redis run from the machine's binaries, their data in the state folder, and are started
+        // again when they die. Deployed, or given ConnectionStrings__contentdb / ConnectionStrings__redis, they are existing servers.
         var contentDb = UsesExistingServer("contentdb")
             ? builder.AddConnectionString("contentdb")
-            : builder.AddLocalPostgres("postgres", state, port: ports.Postgres).WithoutProxyWhen(production).AddDatabase("contentdb");
+            : builder.AddLocalPostgres("postgres", state, port: ports.Postgres).WithoutProxyWhen(production).WithRestartOnExit()
+                .AddDatabase("contentdb");
         var redis = UsesExistingServer("redis")
             ? builder.AddConnectionString("redis")
-            : builder.AddLocalRedis("redis", state, port: ports.Redis).WithoutProxyWhen(production);
+            : builder.AddLocalRedis("redis", state, port: ports.Redis).WithoutProxyWhen(production).WithRestartOnExit();
 
         var jwtKey = isPublishing ? builder.AddParameter("jwt-key", secret: true) : builder.AddStateSecret(state, "jwt-key");
 
         // Settings the user gives the AppHost (environment, command line, user secrets) that the services read.
         string[] userSettings =
         [
-            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Cors", "ContentApi", "OpenApi", "RateLimiting",
-            "Telemetry", "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL", "CONTENT_API_SECRET",
+            "ConnectionStrings:ai", "WebsiteAnalysis", "GenerateContent", "Jobs", "Timeouts", "Cors", "ContentApi", "OpenApi",
+            "RateLimiting", "Telemetry", "OPENROUTER_KEY", "OPENROUTER_MODEL", "BASE_URL", "CONTENT_API_SECRET",
         ];
 
         var api = builder.AddProject<Projects.ContentPlatform_Api>("api")

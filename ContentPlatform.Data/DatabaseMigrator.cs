@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -18,7 +20,8 @@ public static class DatabaseMigrator
         // and would be logged as an error although it is expected. Only this context logs failed commands at Debug;
         // a migration that really fails still throws.
         var options = new DbContextOptionsBuilder<ContentDbContext>()
-            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.CommandTimeout(
+                (int)ServiceTimeouts.From(services.GetRequiredService<IConfiguration>()).DatabaseMigrationCommand.TotalSeconds))
             .UseLoggerFactory(loggerFactory)
             .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug)));
         ContentDbContext.UseConventions(options);

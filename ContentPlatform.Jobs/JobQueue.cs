@@ -48,8 +48,7 @@ public sealed class JobQueue : IAsyncDisposable
 
         while (true)
         {
-            // Not abandoned on cancellation: a row written without its message would wait for the reconciler.
-            var job = await _inserts.WriteAsync(newJob);
+            var job = await InsertAsync(newJob, cancellationToken);
             if (job is not null)
             {
                 await PublishOrRemoveAsync(job);
@@ -60,6 +59,29 @@ public sealed class JobQueue : IAsyncDisposable
             {
                 return new EnqueueResult(existing, Created: false);
             }
+        }
+    }
+
+    // Concurrent enqueues share one insert; a caller that stops waiting (its request's budget is spent while the
+    // database stalls) leaves nothing behind: a row the insert still writes is removed again, since no message
+    // will ever be published for it.
+    private async Task<Job?> InsertAsync(NewJob newJob, CancellationToken cancellationToken)
+    {
+        var insert = _inserts.WriteAsync(newJob);
+        try
+        {
+            return await insert.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (!insert.IsCompleted)
+        {
+            _ = insert.ContinueWith(async inserted =>
+            {
+                if (inserted.IsCompletedSuccessfully && inserted.Result is { } late)
+                {
+                    await RemoveAsync(late.Id);
+                }
+            }, TaskScheduler.Default).Unwrap();
+            throw;
         }
     }
 
@@ -81,7 +103,7 @@ public sealed class JobQueue : IAsyncDisposable
                 db.PublishAsync(_keys.CancelChannel, cancelled.Id.ToString("N")),
                 _events.PublishTerminalAsync(cancelled));
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (IsRedisUnavailable(ex))
         {
             _logger.LogWarning(ex, "Job {JobId} was cancelled, but Redis could not be told", jobId);
         }
@@ -104,7 +126,7 @@ public sealed class JobQueue : IAsyncDisposable
         {
             await PublishAsync(requeued);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (IsRedisUnavailable(ex))
         {
             await _store.RestoreFailedAsync(before);
             throw new JobQueueUnavailableException("The job queue is unavailable.", ex);
@@ -112,18 +134,63 @@ public sealed class JobQueue : IAsyncDisposable
         return new RetryResult(RetryOutcome.Requeued, requeued);
     }
 
+    // A command that timed out may still run when Redis wakes up; its message then names a row that no longer
+    // exists, and the Worker drops it. PublishAsync waits at most the Redis command timeout, even for a batch
+    // that waits behind a stalled one.
     private async Task PublishOrRemoveAsync(Job job)
     {
         try
         {
-            await PublishAsync(job);
+            await PublishAsync(job).WaitAsync(TimeSpan.FromMilliseconds(_redis.TimeoutMilliseconds));
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (IsRedisUnavailable(ex))
         {
-            await _store.DeleteQueuedAsync(job.Id);
+            await RemoveAsync(job.Id);
             throw new JobQueueUnavailableException("The job queue is unavailable.", ex);
         }
     }
+
+    // Deletes a queued row no message was published for. When the database does not answer either, it keeps
+    // trying in the background for a while, so a client told 503 never finds its job running later.
+    private async Task RemoveAsync(Guid jobId)
+    {
+        try
+        {
+            await _store.DeleteQueuedAsync(jobId);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Job {JobId} could not be removed after its enqueue failed; trying again in the background", jobId);
+            _ = RemoveLaterAsync(jobId);
+        }
+    }
+
+    private async Task RemoveLaterAsync(Guid jobId)
+    {
+        for (var attempt = 1; attempt <= RemoveAttempts; attempt++)
+        {
+            await Task.Delay(RemoveRetryDelay);
+            try
+            {
+                await _store.DeleteQueuedAsync(jobId);
+                return;
+            }
+            catch (Exception ex) when (attempt < RemoveAttempts)
+            {
+                _logger.LogDebug(ex, "Job {JobId} could not be removed yet (attempt {Attempt})", jobId, attempt);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Job {JobId} stays queued without a message: its enqueue failed and the row could not be removed", jobId);
+            }
+        }
+    }
+
+    private static readonly TimeSpan RemoveRetryDelay = TimeSpan.FromSeconds(5);
+    private const int RemoveAttempts = 60;
+
+    // StackExchange.Redis reports a stalled server with RedisTimeoutException, a TimeoutException, not a RedisException.
+    private static bool IsRedisUnavailable(Exception exception) => exception is RedisException or TimeoutException;
 
     // Concurrent enqueues share one Redis call (PublishBatchAsync); the span covers this job's wait for it.
     private async Task PublishAsync(Job job)

@@ -48,7 +48,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             on conflict (kind, subject_id) where subject_id is not null and status in ('queued', 'running') do nothing
             returning {Columns}
             """;
-        var inserted = await ReadBatchAsync(sql,
+        // In a transaction committed only once the insert has answered: if the server stalls and the statement
+        // times out, the dropped connection rolls it back even when the server runs it after waking up, so a
+        // caller told "unavailable" never gets a job it does not know about.
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddRange(new[]
+        {
             Array("id", NpgsqlDbType.Uuid, jobs.Select(j => j.Id)),
             Array("kind", NpgsqlDbType.Text, jobs.Select(j => j.Kind)),
             Array("user_id", NpgsqlDbType.Uuid, jobs.Select(j => j.UserId)),
@@ -58,7 +65,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             Array("max_attempts", NpgsqlDbType.Integer, jobs.Select(j => j.MaxAttempts)),
             Array("delay", NpgsqlDbType.Double, jobs.Select(j => j.Delay.TotalSeconds)),
             Array("trace_parent", NpgsqlDbType.Text, jobs.Select(j => j.TraceParent)),
-            Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)));
+            Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)),
+        });
+        var inserted = await ReadJobsAsync(command);
+        await transaction.CommitAsync();
         return jobs.Select(j => inserted.GetValueOrDefault(j.Id)).ToList();
     }
 

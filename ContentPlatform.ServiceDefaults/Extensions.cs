@@ -103,6 +103,17 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        var timeout = ServiceTimeouts.From(builder.Configuration).HealthCheck;
+        // Every check, ours or an integration's, answers within the timeout: some (the Redis one) ignore cancellation.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations)
+            {
+                var factory = registration.Factory;
+                registration.Timeout = timeout;
+                registration.Factory = services => new BoundedHealthCheck(factory(services), timeout);
+            }
+        });
         return builder;
     }
 

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace ContentPlatform.Api.Extensions;
 
 // Whatever escapes an endpoint still answers in the documents' shape: a bad request with its status
-// (413 for an oversized body, 400 otherwise), anything else as 500 "Server error" without details.
+// (413 for an oversized body, 400 otherwise), PostgreSQL or Redis unavailable as 503, anything else as
+// 500 "Server error" without details.
 internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -12,6 +13,16 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
         {
             logger.LogDebug("Bad request {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
             await RequestText.WriteRefusalAsync(context);
+            return true;
+        }
+        if (ServiceUnavailable.IsUnavailable(exception))
+        {
+            logger.LogWarning("Request {Method} {Path} answered 503: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+            if (context.Response.HasStarted)
+            {
+                return false;
+            }
+            await ServiceUnavailable.WriteAsync(context);
             return true;
         }
         var (status, message) = exception switch

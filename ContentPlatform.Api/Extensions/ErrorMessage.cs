@@ -12,11 +12,14 @@ public sealed record ErrorMessage(string Message)
 
     // For answers written outside an endpoint (middleware, exception handler): the /api endpoints' shape
     // ({ success, error, message }) under /api, the documents' { message } elsewhere.
-    public static Task WriteAsync(HttpContext context, int status, string error, string message)
+    public static Task WriteAsync(HttpContext context, int status, string error, string message) =>
+        WriteAsync(context, status, error, message, context.RequestAborted);
+
+    public static Task WriteAsync(HttpContext context, int status, string error, string message, CancellationToken cancellationToken)
     {
         context.Response.StatusCode = status;
         return context.Request.Path.StartsWithSegments("/api")
-            ? context.Response.WriteAsJsonAsync(ApiFailure.Of(error, message), context.RequestAborted)
-            : context.Response.WriteAsJsonAsync(new ErrorMessage(message), context.RequestAborted);
+            ? context.Response.WriteAsJsonAsync(ApiFailure.Of(error, message), cancellationToken)
+            : context.Response.WriteAsJsonAsync(new ErrorMessage(message), cancellationToken);
     }
 }

@@ -30,6 +30,7 @@ public static class HttpSetup
             };
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddRequestBudget();
         builder.AddFrontendCors();
         builder.AddContentApiCors();
         builder.AddJwtAuthentication();
@@ -43,6 +44,8 @@ public static class HttpSetup
         app.UseForwardedHeaders();
         app.UseCors(CorsSetup.PolicyName);
         app.UseExceptionHandler();
+        // Before authentication: the user check reads the database and belongs to the request's budget.
+        app.UseRequestTimeouts();
         app.UseRequestBodyLimit();
         app.UseRequestTextCheck();
         app.UseAuthentication();

@@ -114,7 +114,8 @@ public static class JobsApi
                 ```
                 """)
             .AnswersFailure(StatusCodes.Status401Unauthorized, NoCaller)
-            .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound);
+            .AnswersFailure(StatusCodes.Status404NotFound, JobNotFound)
+            .DisableRequestTimeout();
         return jobs;
     }
 

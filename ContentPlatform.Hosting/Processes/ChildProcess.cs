@@ -94,6 +94,10 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     public void Signal(int signal) => _ = Kill(_process.Id, signal);
 
+    // Any process of ours, e.g. one this one started (tests freeze PostgreSQL's backends one by one: each leads a
+    // session of its own, so no process group holds them all).
+    public static void Signal(int pid, int signal) => _ = Kill(pid, signal);
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(10));

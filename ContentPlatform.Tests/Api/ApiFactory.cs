@@ -16,8 +16,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual int RegisterPermitLimit => 100_000;
     protected virtual int JobsPermitLimit => 100_000;
 
-    public string Database { get; private set; } = "";
-    public string Redis { get; private set; } = "";
+    public string Database { get; protected set; } = "";
+    public string Redis { get; protected set; } = "";
     // Jobs of this Api (and of any Worker a test starts for it) stay apart from other test classes' jobs.
     public string JobsKeyPrefix { get; } = $"test-{Guid.NewGuid():N}:";
 

@@ -25,6 +25,28 @@ internal static class AppHostUnderTest
         return app;
     }
 
+    // The AppHost's model with only the named resources (and the parameters they use) left in it.
+    public static async Task<DistributedApplication> StartOnlyAsync(string? appHostDirectory, string? stateDirectory, params string[] keep)
+    {
+        string[] args = stateDirectory is null ? [] : [$"--AppHost:StateDirectory={stateDirectory}"];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ContentPlatform_AppHost>(args, (options, _) =>
+        {
+            options.DisableDashboard = true;
+            if (appHostDirectory is not null)
+            {
+                // The default state folder is {AppHost directory}/../.state.
+                options.ProjectDirectory = appHostDirectory;
+            }
+        });
+        foreach (var resource in builder.Resources.Where(r => r is not ParameterResource && !keep.Contains(r.Name)).ToList())
+        {
+            builder.Resources.Remove(resource);
+        }
+        var app = await builder.BuildAsync();
+        await app.StartAsync();
+        return app;
+    }
+
     public static async Task WaitUntilHealthyAsync(this DistributedApplication app, params string[] resourceNames)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);

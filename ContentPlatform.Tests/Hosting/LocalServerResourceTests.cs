@@ -33,7 +33,7 @@ public sealed class LocalServerResourceTests
         string? dataDirectory = null;
         try
         {
-            await using (var first = await StartAsync(appHostDirectory, stateDirectory: null, "postgres", "contentdb"))
+            await using (var first = await AppHostUnderTest.StartOnlyAsync(appHostDirectory, stateDirectory: null, "postgres", "contentdb"))
             {
                 dataDirectory = first.Services.GetRequiredService<DistributedApplicationModel>().Resources
                     .OfType<LocalPostgresResource>().Single().DataDirectory;
@@ -47,7 +47,7 @@ public sealed class LocalServerResourceTests
             }
             NpgsqlConnection.ClearAllPools();
 
-            await using var second = await StartAsync(appHostDirectory, stateDirectory: null, "postgres", "contentdb");
+            await using var second = await AppHostUnderTest.StartOnlyAsync(appHostDirectory, stateDirectory: null, "postgres", "contentdb");
             await second.WaitUntilHealthyAsync("postgres", "contentdb");
             await using var reconnect = new NpgsqlConnection(await second.GetConnectionStringAsync("contentdb"));
             await reconnect.OpenAsync();
@@ -90,7 +90,7 @@ public sealed class LocalServerResourceTests
         var appendOnlyBytes = Directory.EnumerateFiles(redisDirectory, "appendonly*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
         Assert.True(appendOnlyBytes > 40_000_000, $"append-only file of {appendOnlyBytes} bytes");
 
-        await using var app = await StartAsync(appHostDirectory: null, state, "redis");
+        await using var app = await AppHostUnderTest.StartOnlyAsync(appHostDirectory: null, state, "redis");
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         var states = new List<string>();
         using var stopWatching = new CancellationTokenSource();
@@ -127,27 +127,5 @@ public sealed class LocalServerResourceTests
         await using var reader = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis") ?? "");
         Assert.Equal(keys, await reader.GetServers().Single().DatabaseSizeAsync());
         await app.StopAsync();
-    }
-
-    // The AppHost's model with only the named resources (and the parameters they use) left in it.
-    private static async Task<DistributedApplication> StartAsync(string? appHostDirectory, string? stateDirectory, params string[] keep)
-    {
-        string[] args = stateDirectory is null ? [] : [$"--AppHost:StateDirectory={stateDirectory}"];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ContentPlatform_AppHost>(args, (options, _) =>
-        {
-            options.DisableDashboard = true;
-            if (appHostDirectory is not null)
-            {
-                // The default state folder is {AppHost directory}/../.state.
-                options.ProjectDirectory = appHostDirectory;
-            }
-        });
-        foreach (var resource in builder.Resources.Where(r => r is not ParameterResource && !keep.Contains(r.Name)).ToList())
-        {
-            builder.Resources.Remove(resource);
-        }
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
-        return app;
     }
 }

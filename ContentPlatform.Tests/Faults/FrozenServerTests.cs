@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ContentPlatform.Tests.Api;
+using ContentPlatform.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
+
+namespace ContentPlatform.Tests.Faults;
+
+// README "Faults and timeouts", one test per frozen server: every main endpoint answers at all (within three times its
+// budget: a liveness bound, not a speed figure), with 503 in its family's error shape, creates no job, and answers
+// 200 again once the server is thawed, with no restart of the Api.
+[Collection(RealProcesses.Name)]
+public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixture<FrozenServersFactory>
+{
+    private static readonly ServiceTimeouts Timeouts = new();
+    private static readonly TimeSpan RequestBound = 3 * Timeouts.Request;
+    private static readonly TimeSpan HealthBound = 3 * (Timeouts.HealthCheck + TimeSpan.FromSeconds(1));
+
+    private const string QueueMessage = "Job queue is temporarily unavailable, please try again later";
+    private const string ServiceMessage = "Service temporarily unavailable, please try again later";
+
+    [Fact]
+    public async Task While_postgres_is_frozen_every_endpoint_answers_503_creates_nothing_and_recovers_when_thawed()
+    {
+        var (client, _) = await factory.CreateUserAsync();
+        client.Timeout = RequestBound;
+        var jobId = await QueueGenerationAsync(client);
+        var jobsBefore = await factory.CountJobsAsync();
+
+        FrozenServersFactory.Freeze(factory.Postgres.Process);
+        try
+        {
+            await Task.WhenAll(
+                HealthAsync(HttpStatusCode.ServiceUnavailable, "Unhealthy"),
+                MessageAsync(client.GetAsync("/auth/me"), ServiceMessage),
+                MessageAsync(client.GetAsync($"/generate-content/{jobId}"), QueueMessage),
+                MessageAsync(client.PostAsJsonAsync("/generate-content", GenerationRequest), QueueMessage),
+                ApiFailureAsync(client.PostAsJsonAsync("/api/v1/jobs/content-generation", ContentGenerationRequest)));
+        }
+        finally
+        {
+            FrozenServersFactory.Thaw(factory.Postgres.Process);
+        }
+
+        await AllAnswerAgainAsync(client, jobId);
+        // Two enqueues answered after the thaw; the two refused while frozen left no row, not even once PostgreSQL
+        // ran what was waiting in its sockets.
+        Assert.Equal(jobsBefore + 2, await factory.CountJobsAsync());
+    }
+
+    [Fact]
+    public async Task While_redis_is_frozen_enqueues_answer_503_create_nothing_and_work_when_thawed()
+    {
+        var (client, _) = await factory.CreateUserAsync();
+        client.Timeout = RequestBound;
+        var jobId = await QueueGenerationAsync(client);
+        var jobsBefore = await factory.CountJobsAsync();
+
+        FrozenServersFactory.Freeze(factory.RedisServer.Process);
+        try
+        {
+            await Task.WhenAll(
+                HealthAsync(HttpStatusCode.ServiceUnavailable, "Unhealthy"),
+                MessageAsync(client.PostAsJsonAsync("/generate-content", GenerationRequest), QueueMessage),
+                ApiFailureAsync(client.PostAsJsonAsync("/api/v1/jobs/content-generation", ContentGenerationRequest)));
+            Assert.Equal(jobsBefore, await factory.CountJobsAsync());
+        }
+        finally
+        {
+            FrozenServersFactory.Thaw(factory.RedisServer.Process);
+        }
+
+        await AllAnswerAgainAsync(client, jobId);
+        Assert.Equal(jobsBefore + 2, await factory.CountJobsAsync());
+    }
+
+    private static readonly object GenerationRequest = new { prompt = "Sourdough for beginners", contentType = "Blog Post Outline" };
+    private static readonly object ContentGenerationRequest = new { topic = new { title = "Sourdough for beginners" } };
+
+    private static async Task<Guid> QueueGenerationAsync(HttpClient client)
+    {
+        var queued = await HttpAssert.JsonAsync(await client.PostAsJsonAsync("/generate-content", GenerationRequest), HttpStatusCode.Accepted);
+        return queued.GetProperty("jobId").GetGuid();
+    }
+
+    // Once thawed, everything answers again at once; the first answers may still come from pooled connections that
+    // the freeze broke, so each is given a few tries.
+    private async Task AllAnswerAgainAsync(HttpClient client, Guid jobId)
+    {
+        await HealthAsync(HttpStatusCode.OK, "Healthy", eventually: true);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/generate-content/{jobId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/generate-content", GenerationRequest)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/jobs/content-generation", ContentGenerationRequest)).StatusCode);
+    }
+
+    private async Task HealthAsync(HttpStatusCode status, string body, bool eventually = false)
+    {
+        using var client = factory.CreateClient();
+        client.Timeout = HealthBound;
+        if (eventually)
+        {
+            await Eventually.TrueAsync(async () => (await client.GetAsync("/health")).StatusCode == status, $"/health {body}");
+        }
+        var response = await client.GetAsync("/health");
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+    }
+
+    // The documents' { message } shape.
+    private static async Task MessageAsync(Task<HttpResponseMessage> request, string message) =>
+        await HttpAssert.MessageAsync(await request, HttpStatusCode.ServiceUnavailable, message);
+
+    // The /api/v1/jobs shape, as document 001 names its 503.
+    private static async Task ApiFailureAsync(Task<HttpResponseMessage> request)
+    {
+        var body = await HttpAssert.JsonAsync(await request, HttpStatusCode.ServiceUnavailable);
+        Assert.False(body.GetProperty("success").GetBoolean());
+        Assert.Equal("Service unavailable", body.GetProperty("error").GetString());
+        Assert.Equal(QueueMessage, body.GetProperty("message").GetString());
+    }
+}

@@ -170,36 +170,47 @@ internal static class JobScripts
         return 1
         """;
 
-    // Everything Redis does for a batch of jobs whose outcome was committed: each terminal event (as Event
-    // does, with one job-events notification for the whole batch), then XACK + XDEL of the batch's messages.
-    // KEYS: the event streams (one per terminal event), then the job streams with messages to acknowledge.
-    // ARGV: max length, retention (s), job channel, user channel, group, number of events, then per event:
-    // job id, type, data, user id or ""; then per job stream: number of entries, entry ids...
+    // Everything Redis does for a batch of jobs whose outcomes were committed: acknowledge (XACK + XDEL) their
+    // messages, write each terminal event (as Event does) and announce them all in one job-events notification.
+    // Safe to call again (a call that timed out may still have run): a terminal event is written only when its
+    // message's XACK was the first. (After Redis lost its data the message is gone too; readers then find the
+    // outcome in the row.)
+    // KEYS[1..s]: the job streams of the batch's messages; KEYS[s+1..s+e]: one event stream per terminal event.
+    // ARGV[1] max length of an event stream, ARGV[2] its retention once terminal (s), ARGV[3] job-events channel,
+    // ARGV[4] user-events channel, ARGV[5] consumer group, ARGV[6] s, ARGV[7] e;
+    // then 6 per terminal event: job id, type, data, user id or "", stream index (0: not this Worker's to acknowledge), entry id;
+    // then 2 per other message to acknowledge: stream index, entry id. Returns the number of events written.
     public const string Finish = """
         local maxlen, retention, jobChannel, userChannel, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-        local events = tonumber(ARGV[6])
-        local a = 7
+        local streams, events = tonumber(ARGV[6]), tonumber(ARGV[7])
+        local function ack(index, entry)
+          if index == 0 then return 1 end
+          local acked = redis.call('XACK', KEYS[index], group, entry)
+          redis.call('XDEL', KEYS[index], entry)
+          return acked
+        end
         local ids = {}
+        local a = 8
         for i = 1, events do
           local id, type, data, user = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-          local entry = redis.call('XADD', KEYS[i], 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
-          redis.call('EXPIRE', KEYS[i], retention)
-          if user ~= '' then
-            redis.call('PUBLISH', userChannel, entry .. '\n' .. id .. '\n' .. type .. '\n' .. data)
+          if ack(tonumber(ARGV[a + 4]), ARGV[a + 5]) == 1 then
+            local key = KEYS[streams + i]
+            local entry = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
+            redis.call('EXPIRE', key, retention)
+            if user ~= '' then
+              redis.call('PUBLISH', userChannel, entry .. '\n' .. id .. '\n' .. type .. '\n' .. data)
+            end
+            ids[#ids + 1] = id
           end
-          ids[i] = id
-          a = a + 4
+          a = a + 6
         end
-        if events > 0 then
+        if #ids > 0 then
           redis.call('PUBLISH', jobChannel, table.concat(ids, '\n'))
         end
-        for k = events + 1, #KEYS do
-          local n = tonumber(ARGV[a])
-          redis.call('XACK', KEYS[k], group, unpack(ARGV, a + 1, a + n))
-          redis.call('XDEL', KEYS[k], unpack(ARGV, a + 1, a + n))
-          a = a + n + 1
+        for i = a, #ARGV, 2 do
+          ack(tonumber(ARGV[i]), ARGV[i + 1])
         end
-        return events
+        return #ids
         """;
 
     // Append one job event and notify readers. KEYS: event stream.

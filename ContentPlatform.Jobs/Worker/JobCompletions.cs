@@ -42,7 +42,7 @@ internal sealed partial class JobCompletions : IAsyncDisposable
             var outcomes = completions.Select(c => c.Outcome).ToList();
             var written = await _database.RunAsync(
                 retried => retried ? FinishAgainAsync(outcomes) : _store.FinishAsync(outcomes), _abandon.Token);
-            await PublishAsync(written.OfType<Job>().ToList(), completions.Where(c => !c.Lost).Select(c => c.Delivery).ToList());
+            await PublishAsync(completions, written);
             return written.Select(job => job is not null).ToList();
         }
         catch (Exception ex)
@@ -76,18 +76,21 @@ internal sealed partial class JobCompletions : IAsyncDisposable
         return written;
     }
 
-    private async Task PublishAsync(IReadOnlyList<Job> written, IReadOnlyList<Delivery> acknowledge)
+    private async Task PublishAsync(IReadOnlyList<Completion> completions, IReadOnlyList<Job?> written)
     {
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _streams.FinishAsync(written, acknowledge);
+                await _streams.FinishAsync(completions, written);
                 return;
             }
             catch (Exception ex) when (ex is RedisException or RedisTimeoutException && !_abandon.IsCancellationRequested)
             {
-                LogRedisAway(ex, written.Count);
+                if (attempt == 1)
+                {
+                    LogRedisAway(ex, completions.Count);
+                }
                 await Task.Delay(RedisRetryDelay, _abandon.Token);
             }
         }
@@ -103,6 +106,6 @@ internal sealed partial class JobCompletions : IAsyncDisposable
     [LoggerMessage(LogLevel.Error, "Writing the outcome of {Count} jobs failed; their messages stay pending")]
     private partial void LogFinishError(Exception ex, int count);
 
-    [LoggerMessage(LogLevel.Warning, "The outcomes of {Count} jobs are committed, but Redis could not be told; trying again")]
+    [LoggerMessage(LogLevel.Warning, "The outcomes of {Count} jobs are committed, but Redis could not be told; trying again until it answers")]
     private partial void LogRedisAway(Exception ex, int count);
 }

@@ -61,46 +61,54 @@ internal sealed class WorkerStreams
         return (RedisValue[])(await Db.ScriptEvaluateAsync(JobScripts.Renew, [_keys.Stream(kind)], args))!;
     }
 
-    // After a batch of outcomes was committed: retries back to their delayed sets, then one Finish call for every
-    // terminal event and the acknowledgement of every message in the batch.
-    public async Task FinishAsync(IReadOnlyList<Job> written, IEnumerable<Delivery> acknowledge)
+    // After a batch of outcomes was committed (written: each completion's row as written, or null): retries back
+    // to their delayed sets, and one Finish call for every terminal event and acknowledgement. Safe to repeat.
+    public async Task FinishAsync(IReadOnlyList<Completion> completions, IReadOnlyList<Job?> written)
     {
         var db = Db;
         var work = new List<Task>();
-        var terminal = new List<Job>(written.Count);
-        foreach (var job in written)
+        var streams = new List<RedisKey>(_kinds.Length);
+        var events = new List<RedisKey>(completions.Count);
+        var eventArgs = new List<RedisValue>(6 * completions.Count);
+        var ackArgs = new List<RedisValue>();
+        for (var i = 0; i < completions.Count; i++)
         {
-            if (job.Status == JobStatus.Queued)
+            var (delivery, _, lost) = completions[i];
+            var stream = 0;
+            if (!lost)
             {
-                work.Add(ScheduleAsync(db, job));
+                var key = _keys.Stream(delivery.Kind);
+                stream = streams.IndexOf(key) + 1;
+                if (stream == 0)
+                {
+                    streams.Add(key);
+                    stream = streams.Count;
+                }
             }
-            else
+            if (written[i] is { Status: not JobStatus.Queued } job)
             {
-                terminal.Add(job);
+                events.Add(_keys.Events(job.Id));
+                eventArgs.AddRange([job.Id.ToString("N"), JobEventPublisher.TerminalType(job), JobEventPublisher.TerminalData(job),
+                    job.UserId?.ToString("N") ?? "", stream, delivery.EntryId]);
+                continue;
+            }
+            if (written[i] is { } retry)
+            {
+                work.Add(ScheduleAsync(db, retry));
+            }
+            if (stream > 0)
+            {
+                ackArgs.AddRange([stream, delivery.EntryId]);
             }
         }
-        var keys = new List<RedisKey>(terminal.Count + _kinds.Length);
-        keys.AddRange(terminal.Select(job => _keys.Events(job.Id)));
-        var args = new List<RedisValue>(6 + 4 * terminal.Count + written.Count + 2)
+        if (streams.Count + events.Count > 0)
         {
-            _events.MaxLength, _events.RetentionSeconds, _keys.JobEventsChannel.ToString(), _keys.UserEventsChannel.ToString(),
-            JobKeys.ConsumerGroup, terminal.Count,
-        };
-        foreach (var job in terminal)
-        {
-            args.AddRange([job.Id.ToString("N"), JobEventPublisher.TerminalType(job), JobEventPublisher.TerminalData(job), job.UserId?.ToString("N") ?? ""]);
-        }
-        foreach (var group in acknowledge.GroupBy(d => d.Kind))
-        {
-            keys.Add(_keys.Stream(group.Key));
-            var start = args.Count;
-            args.Add(0);
-            args.AddRange(group.Select(d => d.EntryId));
-            args[start] = args.Count - start - 1;
-        }
-        if (keys.Count > 0)
-        {
-            work.Add(db.ScriptEvaluateAsync(JobScripts.Finish, keys.ToArray(), args.ToArray()));
+            RedisValue[] args =
+            [
+                _events.MaxLength, _events.RetentionSeconds, _keys.JobEventsChannel.ToString(), _keys.UserEventsChannel.ToString(),
+                JobKeys.ConsumerGroup, streams.Count, events.Count, .. eventArgs, .. ackArgs,
+            ];
+            work.Add(db.ScriptEvaluateAsync(JobScripts.Finish, [.. streams, .. events], args));
         }
         await Task.WhenAll(work);
     }

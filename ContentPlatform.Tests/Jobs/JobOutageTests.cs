@@ -41,15 +41,7 @@ public sealed class JobOutageTests
         var jobs = await EnqueueAsync(engine, 40);
         await Eventually.TrueAsync(() => !counts.Runs.IsEmpty, "a first job to start");
 
-        ProcessTree.Signal(postgres.Process.Id, "STOP");
-        try
-        {
-            await Task.Delay(Outage);
-        }
-        finally
-        {
-            ProcessTree.Signal(postgres.Process.Id, "CONT");
-        }
+        await FreezeAsync(postgres.Process.Id);
 
         await AssertEachSucceededOnceAsync(engine, jobs, counts);
         Assert.Equal(0, await engine.Redis.StreamLengthAsync($"{prefix}dead-letter"));
@@ -69,15 +61,7 @@ public sealed class JobOutageTests
         var jobs = await EnqueueAsync(engine, 40);
         await Eventually.TrueAsync(() => !counts.Runs.IsEmpty, "a first job to start");
 
-        ProcessTree.Signal(redis.Process.Id, "STOP");
-        try
-        {
-            await Task.Delay(Outage);
-        }
-        finally
-        {
-            ProcessTree.Signal(redis.Process.Id, "CONT");
-        }
+        await FreezeAsync(redis.Process.Id);
 
         await AssertEachSucceededOnceAsync(engine, jobs, counts);
         // Outcomes committed while Redis was away still announce themselves, once.
@@ -87,6 +71,19 @@ public sealed class JobOutageTests
                 .Count(e => e["type"] == JobEventTypes.Succeeded);
             await Eventually.TrueAsync(async () => await TerminalEventsAsync() > 0, $"the terminal event of job {job.Id}");
             Assert.Equal(1, await TerminalEventsAsync());
+        }
+    }
+
+    private static async Task FreezeAsync(int serverPid)
+    {
+        ProcessTree.Signal(serverPid, "STOP");
+        try
+        {
+            await Task.Delay(Outage);
+        }
+        finally
+        {
+            ProcessTree.Signal(serverPid, "CONT");
         }
     }
 

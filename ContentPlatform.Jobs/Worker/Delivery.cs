@@ -3,11 +3,6 @@ using StackExchange.Redis;
 
 namespace ContentPlatform.Jobs;
 
-internal sealed class JobHandlerRegistry
-{
-    public HashSet<string> Kinds { get; } = new(StringComparer.Ordinal);
-}
-
 // One stream message as a Worker received it. JobId is null when the message is malformed.
 internal sealed record Delivery(string Kind, RedisValue EntryId, Guid? JobId, string? TraceParent, string? TraceState, int Deliveries)
 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using StackExchange.Redis;
 
 namespace ContentPlatform.Jobs;
@@ -11,9 +12,14 @@ namespace ContentPlatform.Jobs;
 internal sealed class DeliverySlots(int capacity)
 {
     private readonly SemaphoreSlim _free = new(capacity, capacity);
-    private readonly ConcurrentDictionary<(string Kind, RedisValue EntryId), Delivery> _held = new();
+    private readonly ConcurrentDictionary<(string Kind, RedisValue EntryId), Held> _held = new();
 
-    public IEnumerable<Delivery> Held => _held.Values;
+    private sealed record Held(Delivery Delivery, long Since);
+
+    // The messages held for at least the given time. A message's idle time in Redis restarts when it is delivered,
+    // so only these need their hold renewed (most are done with long before).
+    public IEnumerable<Delivery> HeldLongerThan(TimeSpan age) =>
+        _held.Values.Where(h => Stopwatch.GetElapsedTime(h.Since) >= age).Select(h => h.Delivery);
 
     // Waits for one free slot, then takes every other free one.
     public async Task<int> TakeAsync(CancellationToken cancellationToken)
@@ -46,7 +52,7 @@ internal sealed class DeliverySlots(int capacity)
     // after a silence): that slot is returned at once, and the message stays with its first delivery.
     public bool Hold(Delivery delivery)
     {
-        if (_held.TryAdd(Key(delivery), delivery))
+        if (_held.TryAdd(Key(delivery), new Held(delivery, Stopwatch.GetTimestamp())))
         {
             return true;
         }
@@ -57,7 +63,8 @@ internal sealed class DeliverySlots(int capacity)
     // Gives the message's slot back; any later call for the same delivery does nothing.
     public void Release(Delivery delivery)
     {
-        if (_held.TryRemove(KeyValuePair.Create(Key(delivery), delivery)))
+        if (_held.TryGetValue(Key(delivery), out var held) && held.Delivery == delivery
+            && _held.TryRemove(KeyValuePair.Create(Key(delivery), held)))
         {
             _free.Release();
         }

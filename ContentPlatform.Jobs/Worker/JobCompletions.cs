@@ -82,7 +82,7 @@ internal sealed partial class JobCompletions : IAsyncDisposable
         {
             try
             {
-                await _streams.FinishAsync(completions, written);
+                await _streams.FinishAsync(completions, written, repeated: attempt > 1);
                 return;
             }
             catch (Exception ex) when (ex is RedisException or RedisTimeoutException && !_abandon.IsCancellationRequested)

@@ -8,6 +8,12 @@ using StackExchange.Redis;
 
 namespace ContentPlatform.Jobs;
 
+// The kinds registered with AddHandler: the streams the Worker consumes.
+internal sealed class JobHandlerRegistry
+{
+    public HashSet<string> Kinds { get; } = new(StringComparer.Ordinal);
+}
+
 // Consumes the job streams of the kinds registered with AddHandler, up to Jobs:Concurrency messages at once
 // (DeliverySlots): fetched in batches by one Lua call (WorkerStreams), each batch claimed in PostgreSQL by one
 // statement, run (JobRunner), and finished in batches (JobCompletions). Alongside: taking over the messages of
@@ -32,6 +38,8 @@ internal sealed partial class JobWorker : BackgroundService
     private readonly JobRunner _runner;
     private readonly JobCompletions _completions;
     private readonly SemaphoreSlim _wake = new(0, 1);
+
+    private TimeSpan RenewInterval => _options.VisibilityTimeout / 3;
 
     public JobWorker(IConnectionMultiplexer redis, JobKeys keys, JobStore store, JobEventPublisher events, NpgsqlDataSource dataSource,
         IServiceScopeFactory scopes, IOptions<JobsOptions> options, IOptions<JobHandlerRegistry> registry, ILoggerFactory loggers)
@@ -72,7 +80,7 @@ internal sealed partial class JobWorker : BackgroundService
         await Task.WhenAll(
             FetchLoopAsync(stoppingToken),
             EveryAsync(_options.VisibilityTimeout / 2, ReclaimAsync, stoppingToken),
-            EveryAsync(_options.VisibilityTimeout / 3, RenewAsync, stoppingToken),
+            EveryAsync(RenewInterval, RenewAsync, stoppingToken),
             EveryAsync(_options.ProgressWriteInterval, _progress.WriteAsync, stoppingToken));
     }
 
@@ -161,11 +169,11 @@ internal sealed partial class JobWorker : BackgroundService
         }
     }
 
-    // Renews the hold on every message this Worker holds, whatever it is waiting for; a running job whose message
-    // another Worker took is stopped.
+    // Renews the hold on the messages this Worker has held since the last renewal or longer, whatever they wait
+    // for; a running job whose message another Worker took is stopped.
     private async Task RenewAsync(CancellationToken stoppingToken)
     {
-        foreach (var group in _slots.Held.GroupBy(d => d.Kind))
+        foreach (var group in _slots.HeldLongerThan(RenewInterval).GroupBy(d => d.Kind))
         {
             foreach (var entryId in await _streams.RenewAsync(group.Key, group.Select(d => d.EntryId)))
             {

@@ -62,8 +62,9 @@ internal sealed class WorkerStreams
     }
 
     // After a batch of outcomes was committed (written: each completion's row as written, or null): retries back
-    // to their delayed sets, and one Finish call for every terminal event and acknowledgement. Safe to repeat.
-    public async Task FinishAsync(IReadOnlyList<Completion> completions, IReadOnlyList<Job?> written)
+    // to their delayed sets, and one Finish call for every terminal event and acknowledgement. Safe to repeat
+    // (repeated: an earlier call failed, and may have run all the same).
+    public async Task FinishAsync(IReadOnlyList<Completion> completions, IReadOnlyList<Job?> written, bool repeated)
     {
         var db = Db;
         var work = new List<Task>();
@@ -106,7 +107,7 @@ internal sealed class WorkerStreams
             RedisValue[] args =
             [
                 _events.MaxLength, _events.RetentionSeconds, _keys.JobEventsChannel.ToString(), _keys.UserEventsChannel.ToString(),
-                JobKeys.ConsumerGroup, streams.Count, events.Count, .. eventArgs, .. ackArgs,
+                JobKeys.ConsumerGroup, streams.Count, events.Count, repeated ? "1" : "0", .. eventArgs, .. ackArgs,
             ];
             work.Add(db.ScriptEvaluateAsync(JobScripts.Finish, [.. streams, .. events], args));
         }

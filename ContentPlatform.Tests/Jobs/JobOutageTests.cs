@@ -33,7 +33,7 @@ public sealed class JobOutageTests
             onOutput: null, CancellationToken.None);
         await postgres.CreateDatabaseIfMissingAsync("jobs", CancellationToken.None);
         // Short timeouts, so that statements to the frozen server fail within the outage.
-        var database = postgres.ConnectionStringFor("jobs") + ";Timeout=3;Command Timeout=3;Cancellation Timeout=1000";
+        var database = postgres.ConnectionStringFor("jobs") + ";Timeout=2;Command Timeout=1;Cancellation Timeout=500";
         var prefix = $"t{Guid.NewGuid():N}:";
         var counts = new RunCounts();
         await using var engine = await JobEngineHost.StartAsync(database, servers.Redis.ConnectionString, prefix,

@@ -14,12 +14,15 @@ using StackExchange.Redis;
 namespace ContentPlatform.Benchmarks;
 
 internal sealed record JobBenchmarkSettings(
-    int Count, int[] Workers, int Concurrency, int Producers, int Repeat, bool CompareBullMq, int BullMqConcurrency, int[] Depths);
+    int Count, int[] Workers, int Concurrency, int Producers, int Repeat, bool CompareBullMq, int BullMqConcurrency, int[] Depths,
+    string? BaselineWorker);
 
 // No-op jobs end to end through the engine: enqueued here (JobQueue, in-process, as the Api does), run by
 // real ContentPlatform.Worker processes, every job a durable PostgreSQL row from enqueue to completion.
 // With --compare-bullmq, BullMQ runs the same workload right after each of our runs, against the same Redis,
-// so both see the same machine load; with --depth, each run sits on top of that many queued jobs.
+// so both see the same machine load; with --depth, each run sits on top of that many queued jobs. With
+// --baseline-worker, another build of ContentPlatform.Worker (e.g. of the previous commit) runs each workload too,
+// for a before/after comparison from one run.
 internal static class JobBenchmark
 {
     // Jobs run before measuring, by both engines: long enough for .NET's tiered JIT (and V8's) to settle,
@@ -52,7 +55,11 @@ internal static class JobBenchmark
             {
                 foreach (var (workers, depth) in runs)
                 {
-                    Report(results, await RunOnceAsync(postgres, redis, workers, depth, settings));
+                    Report(results, await RunOnceAsync(postgres, redis, workers, depth, settings, "ours", RepositoryLayout.BuiltAssembly("ContentPlatform.Worker")));
+                    if (settings.BaselineWorker is { } baseline)
+                    {
+                        Report(results, await RunOnceAsync(postgres, redis, workers, depth, settings, "ours, baseline Worker", baseline));
+                    }
                     if (bullMq is not null && depth == 0)
                     {
                         foreach (var mode in new[] { "add", "bulk" })
@@ -104,7 +111,8 @@ internal static class JobBenchmark
         $"{r.RedisCommandsPerJob:N1} | {(double.IsNaN(r.SqlCommitsPerJob) ? "–" : r.SqlCommitsPerJob.ToString("N3"))} | " +
         $"{string.Join(", ", r.CpuMsPerThousand.Select(ms => ms.ToString("N0")))} = {r.CpuMsPerThousand.Sum():N0} |";
 
-    private static async Task<RunResult> RunOnceAsync(PostgresServer postgres, RedisServer redisServer, int workerCount, int depth, JobBenchmarkSettings settings)
+    private static async Task<RunResult> RunOnceAsync(PostgresServer postgres, RedisServer redisServer, int workerCount, int depth,
+        JobBenchmarkSettings settings, string engine, string workerAssembly)
     {
         var database = $"bench_{Guid.NewGuid():N}"[..30];
         await postgres.CreateDatabaseIfMissingAsync(database, CancellationToken.None);
@@ -118,16 +126,22 @@ internal static class JobBenchmark
         await using var admin = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString + ",allowAdmin=true");
         var keys = new JobKeys(prefix);
 
+        // The reconciler of the Worker that starts first publishes every queued job and then wakes the Workers
+        // with "*"; jobs enqueued before it is done would be published twice.
+        var reconciled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await admin.GetSubscriber().SubscribeAsync(keys.WakeChannel, (_, message) =>
+        {
+            if (message == "*")
+            {
+                reconciled.TrySetResult();
+            }
+        });
         var workers = Enumerable.Range(0, workerCount)
-            .Select(_ => StartWorker(connectionString, redisServer.ConnectionString, prefix, settings.Concurrency))
+            .Select(_ => StartWorker(workerAssembly, connectionString, redisServer.ConnectionString, prefix, settings.Concurrency))
             .ToList();
         try
         {
-            // The Workers' reconciler sets the sentinel when it starts; jobs enqueued before would be published twice.
-            while (!await admin.GetDatabase().KeyExistsAsync(keys.Sentinel))
-            {
-                await Task.Delay(50);
-            }
+            await reconciled.Task.WaitAsync(TimeSpan.FromMinutes(2));
             if (depth > 0)
             {
                 await QueueDepth.FillAsync(connectionString, admin.GetDatabase(), keys, depth);
@@ -155,7 +169,7 @@ internal static class JobBenchmark
                 .OrderByDescending(kv => kv.Value)
                 .ToList();
             var count = (double)settings.Count;
-            return new RunResult("ours", depth, workerCount.ToString(),
+            return new RunResult(engine, depth, workerCount.ToString(),
                 count / elapsed.TotalSeconds,
                 count / enqueued.TotalSeconds,
                 p50, p99,
@@ -275,10 +289,9 @@ internal static class JobBenchmark
         return builder.Build();
     }
 
-    private static ChildProcess StartWorker(string database, string redis, string prefix, int concurrency)
+    private static ChildProcess StartWorker(string assembly, string database, string redis, string prefix, int concurrency)
     {
-        var dll = RepositoryLayout.BuiltAssembly("ContentPlatform.Worker");
-        return ChildProcess.Start(new ChildProcessSpec("dotnet", [dll])
+        return ChildProcess.Start(new ChildProcessSpec("dotnet", [assembly])
         {
             Environment = new Dictionary<string, string?>
             {

@@ -1,7 +1,7 @@
 using ContentPlatform.Benchmarks;
 
 const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
-    "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000]\n" +
+    "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000] [--baseline-worker path/to/ContentPlatform.Worker.dll]\n" +
     "       socketio [--connections 1000,10000] [--events 5] [--no-node]\n" +
     "       http [--duration 10] [--status-connections 100] [--enqueue-connections 200]";
 if (args.Length == 0 || args[0] is not ("jobs" or "socketio" or "http"))
@@ -38,6 +38,7 @@ var settings = new JobBenchmarkSettings(
     Repeat: int.Parse(Option("repeat", "1")),
     CompareBullMq: args.Contains("--compare-bullmq"),
     BullMqConcurrency: int.Parse(Option("bullmq-concurrency", "64")),
-    Depths: args.Contains("--depth") ? Option("depth", "").Split(',').Select(int.Parse).ToArray() : []);
+    Depths: args.Contains("--depth") ? Option("depth", "").Split(',').Select(int.Parse).ToArray() : [],
+    BaselineWorker: args.Contains("--baseline-worker") ? Path.GetFullPath(Option("baseline-worker", "")) : null);
 await JobBenchmark.RunAsync(settings);
 return 0;

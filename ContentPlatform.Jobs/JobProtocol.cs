@@ -60,8 +60,9 @@ internal static class JobMessage
 
 internal static class JobScripts
 {
-    // Publish ready jobs, as many as were inserted together, in one call: one XADD each, one wake-up for all.
-    // KEYS: each job's stream. ARGV: wake channel, wake message, then per job: id, traceparent, tracestate.
+    // Enqueue: publish ready jobs, as many as were inserted together, in one call: one XADD each, one wake-up for all.
+    // KEYS[i]: the stream of job i. ARGV[1] wake channel, ARGV[2] wake message (the kinds);
+    // then 3 per job: id, traceparent, tracestate. Returns the number of jobs.
     public const string Enqueue = """
         for i = 1, #KEYS do
           local a = 3 * i
@@ -71,19 +72,21 @@ internal static class JobScripts
         return #KEYS
         """;
 
-    // Enqueue a delayed job. KEYS: delayed set. ARGV: wake channel, kind, due (ms), member.
+    // Schedule: a delayed job (or a retry) into its delayed set, and wake the Workers.
+    // KEYS[1] delayed set. ARGV[1] wake channel, ARGV[2] kind, ARGV[3] due time (Unix ms), ARGV[4] member (JobMessage.DelayedMember).
     public const string Schedule = """
         redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
         redis.call('PUBLISH', ARGV[1], ARGV[2])
         return 1
         """;
 
-    // One poll of a Worker, atomic: for each kind, move due delayed jobs to the stream, then read new
-    // messages for this consumer, up to COUNT in total across kinds, starting at a rotating kind for fairness.
-    // A stream or group that vanished (Redis restarted empty, FLUSHALL) is recreated from id 0, so
+    // Fetch: one poll of a Worker, atomic. For each kind, move due delayed jobs (500 at most) to the stream; then
+    // read new messages for this consumer, up to count in total across kinds, starting at a rotating kind for
+    // fairness. A stream or group that vanished (Redis restarted empty, FLUSHALL) is recreated from id 0, so
     // messages published before the group existed are read too.
-    // KEYS: stream1, delayed1, stream2, delayed2, ... ARGV: group, consumer, count, now (ms), first kind index (0-based).
-    // Returns { next due time in ms or -1, { kind index, entry id, field, value, ... }, ... }.
+    // KEYS[2k+1] stream of kind k, KEYS[2k+2] delayed set of kind k (k = 0, 1, ...).
+    // ARGV[1] group, ARGV[2] consumer, ARGV[3] count, ARGV[4] now (Unix ms), ARGV[5] first kind (0-based).
+    // Returns { next due time (Unix ms) or -1, { kind index, entry id, field, value, ... }, ... }.
     public const string Fetch = """
         local group, consumer, remaining, now = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
         local kinds = #KEYS / 2
@@ -127,8 +130,9 @@ internal static class JobScripts
         return out
         """;
 
-    // Take over messages idle longer than the visibility timeout (their Worker died), with their delivery counts.
-    // KEYS: stream. ARGV: group, consumer, min idle (ms), count. Returns { { entry id, deliveries, field, value, ... }, ... }.
+    // Reclaim: take over messages idle longer than the visibility timeout (their Worker died), with their delivery counts.
+    // KEYS[1] stream. ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle (ms), ARGV[4] count.
+    // Returns { { entry id, deliveries, field, value, ... }, ... }.
     public const string Reclaim = """
         local ok, claimed = pcall(redis.call, 'XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
         if not ok then return {} end
@@ -144,9 +148,9 @@ internal static class JobScripts
         return out
         """;
 
-    // Renew this consumer's hold on the messages it is running (resets their idle time without counting a
-    // delivery). A message now owned by another consumer is not taken back: its id is returned as lost.
-    // KEYS: stream. ARGV: group, consumer, entry ids... Returns the lost entry ids.
+    // Renew: this consumer's hold on the messages it holds (resets their idle time without counting a delivery).
+    // A message now owned by another consumer is not taken back: its id is returned as lost.
+    // KEYS[1] stream. ARGV[1] group, ARGV[2] consumer, ARGV[3..] entry ids. Returns the lost entry ids.
     public const string Renew = """
         local lost = {}
         for i = 3, #ARGV do
@@ -162,7 +166,8 @@ internal static class JobScripts
         return lost
         """;
 
-    // Set a poison message aside. KEYS: stream, dead-letter stream. ARGV: group, entry id, field, value, ...
+    // DeadLetter: set a poison message aside. KEYS[1] stream, KEYS[2] dead-letter stream.
+    // ARGV[1] group, ARGV[2] entry id, ARGV[3..] the dead-letter entry's fields and values.
     public const string DeadLetter = """
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', unpack(ARGV, 3))
         redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
@@ -170,40 +175,53 @@ internal static class JobScripts
         return 1
         """;
 
-    // Everything Redis does for a batch of jobs whose outcome was committed: each terminal event (as Event
-    // does, with one job-events notification for the whole batch), then XACK + XDEL of the batch's messages.
-    // KEYS: the event streams (one per terminal event), then the job streams with messages to acknowledge.
-    // ARGV: max length, retention (s), job channel, user channel, group, number of events, then per event:
-    // job id, type, data, user id or ""; then per job stream: number of entries, entry ids...
+    // Finish: everything Redis does for a batch of jobs whose outcomes were committed: each terminal event (as Event
+    // does), one job-events notification for all of them, then one XACK and one XDEL per stream for the batch's
+    // messages. A repeated call (the first timed out, and may still have run) writes an event only when its
+    // message's own XACK is the first, so nothing is written twice. (After Redis lost its data the message is gone
+    // too; readers then find the outcome in the row.)
+    // KEYS[1..s]: the job streams of the batch's messages; KEYS[s+1..s+e]: one event stream per terminal event.
+    // ARGV[1] max length of an event stream, ARGV[2] its retention once terminal (s), ARGV[3] job-events channel,
+    // ARGV[4] user-events channel, ARGV[5] consumer group, ARGV[6] s, ARGV[7] e, ARGV[8] "1" when repeated;
+    // then 6 per terminal event: job id, type, data, user id or "", stream index (0: not this Worker's to acknowledge), entry id;
+    // then 2 per other message to acknowledge: stream index, entry id. Returns the number of events written.
     public const string Finish = """
         local maxlen, retention, jobChannel, userChannel, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-        local events = tonumber(ARGV[6])
-        local a = 7
+        local streams, events, repeated = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
+        local entries = {}
+        for s = 1, streams do entries[s] = {} end
         local ids = {}
+        local a = 9
         for i = 1, events do
-          local id, type, data, user = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-          local entry = redis.call('XADD', KEYS[i], 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
-          redis.call('EXPIRE', KEYS[i], retention)
-          if user ~= '' then
-            redis.call('PUBLISH', userChannel, entry .. '\n' .. id .. '\n' .. type .. '\n' .. data)
+          local id, type, data, user, s, entry = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4]), ARGV[a + 5]
+          if s > 0 then table.insert(entries[s], entry) end
+          if not repeated or s == 0 or redis.call('XACK', KEYS[s], group, entry) == 1 then
+            local key = KEYS[streams + i]
+            local event = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
+            redis.call('EXPIRE', key, retention)
+            if user ~= '' then
+              redis.call('PUBLISH', userChannel, event .. '\n' .. id .. '\n' .. type .. '\n' .. data)
+            end
+            ids[#ids + 1] = id
           end
-          ids[i] = id
-          a = a + 4
+          a = a + 6
         end
-        if events > 0 then
+        if #ids > 0 then
           redis.call('PUBLISH', jobChannel, table.concat(ids, '\n'))
         end
-        for k = events + 1, #KEYS do
-          local n = tonumber(ARGV[a])
-          redis.call('XACK', KEYS[k], group, unpack(ARGV, a + 1, a + n))
-          redis.call('XDEL', KEYS[k], unpack(ARGV, a + 1, a + n))
-          a = a + n + 1
+        for i = a, #ARGV, 2 do
+          table.insert(entries[tonumber(ARGV[i])], ARGV[i + 1])
         end
-        return events
+        for s = 1, streams do
+          redis.call('XACK', KEYS[s], group, unpack(entries[s]))
+          redis.call('XDEL', KEYS[s], unpack(entries[s]))
+        end
+        return #ids
         """;
 
-    // Append one job event and notify readers. KEYS: event stream.
-    // ARGV: max length, retention (s, 0 = not terminal), job channel, user channel, job id, type, data, user id or "".
+    // Event: append one job event and notify readers. KEYS[1] the job's event stream.
+    // ARGV[1] max length, ARGV[2] retention (s; 0 = not terminal), ARGV[3] job-events channel, ARGV[4] user-events
+    // channel, ARGV[5] job id, ARGV[6] type, ARGV[7] data, ARGV[8] user id or "". Returns the event's entry id.
     public const string Event = """
         local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[6], 'data', ARGV[7])
         if ARGV[2] ~= '0' then

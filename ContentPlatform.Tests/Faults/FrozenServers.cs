@@ -68,10 +68,6 @@ public sealed class FrozenServersFactory : ApiFactory
         {
             return;
         }
-        server.Signal(signal);
-        foreach (var pid in ProcessTree.Descendants(server.Id))
-        {
-            ChildProcess.Signal(pid, signal);
-        }
+        ProcessTree.Signal(server.Id, signal);
     }
 }

@@ -75,6 +75,34 @@ public sealed class JobQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_entry_whose_row_is_missing_or_no_longer_queued_is_dropped_without_running_anything()
+    {
+        await using var worker = await JobEngineHost.StartAsync(_database, _servers.Redis.ConnectionString, _prefix,
+            w => w.AddDiagnosticHandlers());
+        var done = (await _api.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Sleep, JobOwner.Session("s"), new SleepPayload(0)), default)).Job;
+        await worker.WaitForAsync(done.Id, j => j.Status == JobStatus.Succeeded);
+        // An enqueue that gave up on a timed-out XADD deleted its row, yet the XADD may land once Redis thaws; and a
+        // message may come twice (republished by the reconciler).
+        var stream = $"{_prefix}stream:{DiagnosticHandlers.Sleep}";
+        await _api.Redis.StreamAddAsync(stream, JobMessage.Fields(Guid.CreateVersion7(), null, null));
+        await _api.Redis.StreamAddAsync(stream, JobMessage.Fields(done.Id, null, null));
+
+        var probe = (await _api.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Sleep, JobOwner.Session("s"), new SleepPayload(0)), default)).Job;
+        await worker.WaitForAsync(probe.Id, j => j.Status == JobStatus.Succeeded);
+
+        await Eventually.TrueAsync(async () => await _api.Redis.StreamLengthAsync(stream) == 0, "the stray entries to be dropped");
+        Assert.Equal(0, (await _api.Redis.StreamPendingAsync(stream, "workers")).PendingMessageCount);
+        Assert.Equal(0, await _api.Redis.StreamLengthAsync($"{_prefix}dead-letter"));
+        var row = (await _api.GetJobAsync(done.Id))!;
+        Assert.Equal(JobStatus.Succeeded, row.Status);
+        Assert.Equal(1, row.Attempts);
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("select count(*) from jobs", connection);
+        Assert.Equal(2L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Enqueue_while_Redis_is_unreachable_throws_JobQueueUnavailable_and_leaves_no_row()
     {
         var unreachable = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=500";

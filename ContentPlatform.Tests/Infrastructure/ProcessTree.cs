@@ -1,8 +1,22 @@
-namespace ContentPlatform.Tests.Hosting;
+using ContentPlatform.Hosting.Processes;
+
+namespace ContentPlatform.Tests.Infrastructure;
 
 // Reads the process table from /proc: what a process started, directly or not, and whether it still runs.
 internal static class ProcessTree
 {
+    // As `kill -STOP` on a server and its children: PostgreSQL serves each connection from a child process of its
+    // own session, so signalling only the postmaster or its process group would leave queries answered. The root
+    // first, so that it starts no new child meanwhile.
+    public static void Signal(int root, int signal)
+    {
+        ChildProcess.Signal(root, signal);
+        foreach (var pid in Descendants(root))
+        {
+            ChildProcess.Signal(pid, signal);
+        }
+    }
+
     public static IReadOnlyList<int> Descendants(int root)
     {
         var children = ParentsByPid().GroupBy(p => p.Value, p => p.Key).ToDictionary(g => g.Key, g => g.ToList());

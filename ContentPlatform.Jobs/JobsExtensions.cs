@@ -31,6 +31,7 @@ public static class JobsExtensions
             sp.GetRequiredService<IOptions<JobsOptions>>(), sp.GetRequiredService<ILogger<JobQueue>>()));
         services.AddSingleton(sp => new JobEvents(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<JobKeys>(),
             sp.GetRequiredService<JobStore>()));
+        services.AddHostedService<RedisConnectionStart>();
         return builder;
     }
 

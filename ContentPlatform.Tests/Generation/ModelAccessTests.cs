@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ContentPlatform.Data.Entities;
 using ContentPlatform.Generation.ModelAccess;
 using ContentPlatform.Generation.WebsiteAnalysis;
+using ContentPlatform.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -177,7 +178,7 @@ public sealed class ModelAccessTests : IDisposable
     public async Task Model_calls_produce_gen_ai_spans_from_a_source_service_defaults_listens_to()
     {
         _server.ChatRequest().AnswerChat("# Traced");
-        var spans = new List<Activity>();
+        var spans = new RecordedSpans();
         using var host = Host(services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         await host.StartAsync();
 

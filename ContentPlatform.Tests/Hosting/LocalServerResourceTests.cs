@@ -80,7 +80,10 @@ public sealed class LocalServerResourceTests
         await using (var writer = await RedisServer.StartAsync(
             new RedisServerOptions(redisDirectory, TestServers.FreePort(), "fill"), onOutput: null, CancellationToken.None))
         {
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(writer.ConnectionString);
+            // 40 MB in one pipeline can outlast the default 5 s command timeout when other work holds both cores.
+            var fill = ConfigurationOptions.Parse(writer.ConnectionString);
+            fill.AsyncTimeout = (int)TimeSpan.FromMinutes(2).TotalMilliseconds;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(fill);
             var batch = connection.GetDatabase().CreateBatch();
             var value = new string('x', 100);
             var writes = Enumerable.Range(0, keys).Select(i => batch.StringSetAsync($"key:{i}", value)).ToList();

@@ -10,19 +10,19 @@ internal sealed class BullMqBenchmark(string directory)
 {
     public static async Task<BullMqBenchmark> PrepareAsync() => new(await NodePackages.InstallAsync("bullmq", "bullmq"));
 
-    public async Task<RunResult> RunAsync(RedisServer redis, string mode, int count, int concurrency, int producers)
+    public async Task<RunResult> RunAsync(RedisServer redis, string mode, int count, int warmUp, int concurrency, int producers)
     {
         string? json = null;
         var exitCode = await RunAsync(directory, "node",
             ["bench.mjs", "--port", redis.Options.Port.ToString(), "--password", redis.Options.Password, "--mode", mode,
-             "--count", count.ToString(), "--warmup", JobBenchmark.WarmUp.ToString(), "--concurrency", concurrency.ToString(), "--producers", producers.ToString()],
+             "--count", count.ToString(), "--warmup", warmUp.ToString(), "--concurrency", concurrency.ToString(), "--producers", producers.ToString()],
             line => json = line.StartsWith('{') ? line : json);
         if (exitCode != 0 || json is null)
         {
             throw new InvalidOperationException($"BullMQ's benchmark failed (exit code {exitCode}); see its output above.");
         }
         var figures = JsonDocument.Parse(json).RootElement;
-        return new RunResult($"BullMQ 6.7.0 ({(mode == "bulk" ? "addBulk" : "add")})", 0, $"1 × {concurrency}",
+        return new RunResult($"BullMQ 6.7.0 ({(mode == "bulk" ? "addBulk" : "add")})", 0, $"1 × {concurrency}", warmUp,
             figures.GetProperty("jobsPerSecond").GetDouble(), figures.GetProperty("enqueuePerSecond").GetDouble(),
             figures.GetProperty("p50Ms").GetDouble(), figures.GetProperty("p99Ms").GetDouble(),
             figures.GetProperty("redisCommandsPerJob").GetDouble(), double.NaN,

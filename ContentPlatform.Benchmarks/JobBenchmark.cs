@@ -25,9 +25,13 @@ internal sealed record JobBenchmarkSettings(
 // for a before/after comparison from one run.
 internal static class JobBenchmark
 {
-    // Jobs run before measuring, by both engines: long enough for .NET's tiered JIT (and V8's) to settle,
-    // so the figures are the steady state rather than the cost of compiling a freshly started Worker.
+    // Jobs run before measuring, by both engines, in rounds of WarmUp until .NET's tiered compilation in the producer
+    // and every Worker has settled (at most MaxWarmUpRounds): the figures are the steady state of a long-running
+    // service rather than the cost of compiling a freshly started one. On a busy machine the background compiler
+    // takes tens of seconds, and seconds of CPU, to optimize every hot method. BullMQ gets as many warm-up jobs.
     public const int WarmUp = 5000;
+    private const int MaxWarmUpRounds = 30;
+    private static readonly TimeSpan SettledCompilation = TimeSpan.FromMilliseconds(30);
 
     public static async Task RunAsync(JobBenchmarkSettings settings)
     {
@@ -55,7 +59,8 @@ internal static class JobBenchmark
             {
                 foreach (var (workers, depth) in runs)
                 {
-                    Report(results, await RunOnceAsync(postgres, redis, workers, depth, settings, "ours", RepositoryLayout.BuiltAssembly("ContentPlatform.Worker")));
+                    var ours = await RunOnceAsync(postgres, redis, workers, depth, settings, "ours", RepositoryLayout.BuiltAssembly("ContentPlatform.Worker"));
+                    Report(results, ours);
                     if (settings.BaselineWorker is { } baseline)
                     {
                         Report(results, await RunOnceAsync(postgres, redis, workers, depth, settings, "ours, baseline Worker", baseline));
@@ -64,7 +69,7 @@ internal static class JobBenchmark
                     {
                         foreach (var mode in new[] { "add", "bulk" })
                         {
-                            Report(results, await bullMq.RunAsync(redis, mode, settings.Count, settings.BullMqConcurrency, settings.Producers));
+                            Report(results, await bullMq.RunAsync(redis, mode, settings.Count, ours.WarmUpJobs, settings.BullMqConcurrency, settings.Producers));
                         }
                     }
                 }
@@ -149,7 +154,7 @@ internal static class JobBenchmark
                 await vacuum.OpenAsync();
                 await new NpgsqlCommand("vacuum analyze jobs", vacuum).ExecuteNonQueryAsync();
             }
-            await EnqueueAndWaitAsync(queue, admin.GetDatabase(), keys, connectionString, WarmUp, settings.Producers);
+            var warmUp = await WarmUpAsync(queue, admin.GetDatabase(), keys, connectionString, settings.Producers, workers.Select(w => w.Id));
 
             var redisBefore = await CommandStatsAsync(admin);
             var commitsBefore = await CommitsAsync(connectionString, database);
@@ -165,18 +170,18 @@ internal static class JobBenchmark
             var commitsAfter = await CommitsAsync(connectionString, database);
 
             var redisDelta = redisAfter.ToDictionary(kv => kv.Key, kv => kv.Value - redisBefore.GetValueOrDefault(kv.Key))
-                .Where(kv => kv.Value > 0 && kv.Key is not ("info" or "config"))
-                .OrderByDescending(kv => kv.Value)
+                .Where(kv => kv.Value.Calls > 0 && kv.Key is not ("info" or "config"))
+                .OrderByDescending(kv => kv.Value.Calls)
                 .ToList();
             var count = (double)settings.Count;
-            return new RunResult(engine, depth, workerCount.ToString(),
+            return new RunResult(engine, depth, workerCount.ToString(), warmUp,
                 count / elapsed.TotalSeconds,
                 count / enqueued.TotalSeconds,
                 p50, p99,
-                redisDelta.Sum(kv => kv.Value) / count,
+                redisDelta.Sum(kv => kv.Value.Calls) / count,
                 (commitsAfter - commitsBefore) / count,
                 cpu.PerThousand(settings.Count),
-                string.Join(", ", redisDelta.Select(kv => $"{kv.Key} {kv.Value / count:N2}")));
+                string.Join(", ", redisDelta.Select(kv => $"{kv.Key} {kv.Value.Calls / count:N2} ({kv.Value.Microseconds / count:N1} µs)")));
         }
         finally
         {
@@ -187,7 +192,27 @@ internal static class JobBenchmark
             await using var connection = new NpgsqlConnection(postgres.ConnectionString);
             await connection.OpenAsync();
             await new NpgsqlCommand($"drop database \"{database}\" with (force)", connection).ExecuteNonQueryAsync();
-            await admin.GetServers().Single().FlushAllDatabasesAsync();
+            // ASYNC: freeing every job's event stream (kept an hour) synchronously can outlast the client's timeout.
+            await admin.GetServers().Single().ExecuteAsync("FLUSHALL", "ASYNC");
+        }
+    }
+
+    // Returns the number of warm-up jobs run: rounds of WarmUp until a round's tiered compilation took at most
+    // SettledCompilation in all processes together.
+    private static async Task<int> WarmUpAsync(JobQueue queue, IDatabase redis, JobKeys keys, string connectionString, int producers, IEnumerable<int> workers)
+    {
+        await using var compilation = new TieredCompilationCpu([Environment.ProcessId, .. workers]);
+        for (var round = 1; ; round++)
+        {
+            var before = compilation.Total;
+            await EnqueueAndWaitAsync(queue, redis, keys, connectionString, WarmUp, producers);
+            var compiling = compilation.Total - before;
+            if (compiling <= SettledCompilation || round == MaxWarmUpRounds)
+            {
+                Console.WriteLine($"  warm-up: {round * WarmUp:N0} jobs, tiered compilation {compilation.Total.TotalMilliseconds:N0} ms of CPU in all, " +
+                    $"{compiling.TotalMilliseconds:N0} ms in the last round{(compiling <= SettledCompilation ? "" : " (not settled)")}");
+                return round * WarmUp;
+            }
         }
     }
 
@@ -241,14 +266,27 @@ internal static class JobBenchmark
         return (reader.GetDouble(0), reader.GetDouble(1));
     }
 
-    private static async Task<Dictionary<string, long>> CommandStatsAsync(ConnectionMultiplexer admin)
+    // Calls and the time Redis spent in them (a script's own time includes the commands it calls).
+    private static async Task<Dictionary<string, CommandStat>> CommandStatsAsync(ConnectionMultiplexer admin)
     {
         var info = await admin.GetServers().Single().InfoAsync("commandstats");
         return info.SelectMany(group => group)
             .Where(kv => kv.Key.StartsWith("cmdstat_", StringComparison.Ordinal))
             .ToDictionary(
                 kv => kv.Key["cmdstat_".Length..],
-                kv => long.Parse(kv.Value.Split(',')[0]["calls=".Length..]));
+                kv => CommandStat.Parse(kv.Value));
+    }
+
+    private readonly record struct CommandStat(long Calls, long Microseconds)
+    {
+        // "calls=3,usec=12,usec_per_call=4.00,rejected_calls=0,failed_calls=0"
+        public static CommandStat Parse(string value)
+        {
+            var fields = value.Split(',').Select(field => field.Split('=')).ToDictionary(pair => pair[0], pair => pair[1]);
+            return new(long.Parse(fields["calls"]), long.Parse(fields["usec"]));
+        }
+
+        public static CommandStat operator -(CommandStat a, CommandStat b) => new(a.Calls - b.Calls, a.Microseconds - b.Microseconds);
     }
 
     // Every statement of the engine runs in its own implicit transaction, so commits count statements.
@@ -311,7 +349,7 @@ internal static class JobBenchmark
 
 }
 
-internal sealed record RunResult(string Engine, int Depth, string Workers, double Throughput, double EnqueueRate, double P50Ms, double P99Ms,
+internal sealed record RunResult(string Engine, int Depth, string Workers, int WarmUpJobs, double Throughput, double EnqueueRate, double P50Ms, double P99Ms,
     double RedisCommandsPerJob, double SqlCommitsPerJob, double[] CpuMsPerThousand, string RedisBreakdown)
 {
     // Each figure's own median: the runs differ in load, not in kind.
@@ -322,7 +360,7 @@ internal sealed record RunResult(string Engine, int Depth, string Workers, doubl
             var sorted = runs.Select(figure).Order().ToList();
             return sorted[sorted.Count / 2];
         }
-        return new RunResult(runs[0].Engine, runs[0].Depth, runs[0].Workers, Of(r => r.Throughput), Of(r => r.EnqueueRate),
+        return new RunResult(runs[0].Engine, runs[0].Depth, runs[0].Workers, runs[0].WarmUpJobs, Of(r => r.Throughput), Of(r => r.EnqueueRate),
             Of(r => r.P50Ms), Of(r => r.P99Ms), Of(r => r.RedisCommandsPerJob), Of(r => r.SqlCommitsPerJob),
             runs[0].CpuMsPerThousand.Select((_, i) => Of(r => r.CpuMsPerThousand[i])).ToArray(), "");
     }

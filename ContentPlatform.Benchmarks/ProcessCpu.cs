@@ -48,3 +48,89 @@ internal static class ProcessCpu
         return new Stat(pid, int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]));
     }
 }
+
+// CPU time of .NET's tiered compilation (the ".NET Tiered Com" background thread, which re-compiles hot methods
+// as optimized code) in a set of processes, sampled while it runs: the thread exits when idle and starts again
+// later, so each thread's growth is added up as it is seen.
+internal sealed class TieredCompilationCpu : IAsyncDisposable
+{
+    private const string ThreadName = ".NET Tiered Com";
+    private readonly int[] _pids;
+    private readonly Dictionary<(int Pid, int Tid), long> _seen = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private long _ticks;
+
+    public TieredCompilationCpu(IEnumerable<int> pids)
+    {
+        _pids = pids.ToArray();
+        Sample();
+        _sampling = SampleAsync();
+    }
+
+    public TimeSpan Total
+    {
+        get
+        {
+            lock (_seen)
+            {
+                Sample();
+                return TimeSpan.FromSeconds(_ticks / 100.0);
+            }
+        }
+    }
+
+    private async Task SampleAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
+        {
+            lock (_seen)
+            {
+                Sample();
+            }
+        }
+    }
+
+    private void Sample()
+    {
+        foreach (var pid in _pids)
+        {
+            IEnumerable<string> threads;
+            try
+            {
+                threads = Directory.EnumerateDirectories($"/proc/{pid}/task").ToList();
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            foreach (var thread in threads)
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(thread, "comm")).StartsWith(ThreadName, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+                    var stat = File.ReadAllText(Path.Combine(thread, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+                    var key = (pid, int.Parse(Path.GetFileName(thread)));
+                    _ticks += ticks - _seen.GetValueOrDefault(key);
+                    _seen[key] = ticks;
+                }
+                catch (IOException)
+                {
+                    // The thread exited in between.
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampling;
+    }
+}

@@ -6,7 +6,16 @@ namespace ContentPlatform.Jobs;
 
 internal sealed record NewJob(
     Guid Id, string Kind, Guid? UserId, string? SessionId, Guid? SubjectId, string Payload,
-    int MaxAttempts, TimeSpan Delay, string? TraceParent, string? TraceState);
+    int MaxAttempts, TimeSpan Delay, string? TraceParent, string? TraceState)
+{
+    // The row as inserted (JobStore.InsertAsync), given the times the server set.
+    public Job ToJob(DateTime scheduledFor, DateTime createdAt) => new()
+    {
+        Id = Id, Kind = Kind, UserId = UserId, SessionId = SessionId, Status = JobStatus.Queued, SubjectId = SubjectId,
+        Payload = Payload, MaxAttempts = MaxAttempts, ScheduledFor = scheduledFor, CreatedAt = createdAt, UpdatedAt = createdAt,
+        TraceParent = TraceParent, TraceState = TraceState,
+    };
+}
 
 internal sealed record ClaimRequest(Guid JobId, bool Reclaimed);
 
@@ -36,9 +45,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         "j.trace_parent, j.trace_state";
 
     // Rows whose subject already has an active job of the kind are skipped (null), atomically, by the unique partial index.
+    // Only what the server decides comes back (the times); the rest of each row is what was given.
     internal async Task<IReadOnlyList<Job?>> InsertAsync(IReadOnlyList<NewJob> jobs)
     {
-        const string sql = $"""
+        const string sql = """
             insert into jobs as j (id, kind, user_id, session_id, status, progress, subject_id, payload, attempts, max_attempts,
                                    scheduled_for, created_at, updated_at, trace_parent, trace_state)
             select u.id, u.kind, u.user_id, u.session_id, 'queued', 0, u.subject_id, u.payload::jsonb, 0, u.max_attempts,
@@ -46,7 +56,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             from unnest(@id, @kind, @user_id, @session_id, @subject_id, @payload, @max_attempts, @delay, @trace_parent, @trace_state)
                  as u(id, kind, user_id, session_id, subject_id, payload, max_attempts, delay, trace_parent, trace_state)
             on conflict (kind, subject_id) where subject_id is not null and status in ('queued', 'running') do nothing
-            returning {Columns}
+            returning j.id, j.scheduled_for, j.created_at
             """;
         // In a transaction committed only once the insert has answered: if the server stalls and the statement
         // times out, the dropped connection rolls it back even when the server runs it after waking up, so a
@@ -67,9 +77,16 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             Array("trace_parent", NpgsqlDbType.Text, jobs.Select(j => j.TraceParent)),
             Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)),
         });
-        var inserted = await ReadJobsAsync(command);
+        var inserted = new Dictionary<Guid, (DateTime ScheduledFor, DateTime CreatedAt)>(jobs.Count);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                inserted[reader.GetGuid(0)] = (reader.GetDateTime(1), reader.GetDateTime(2));
+            }
+        }
         await transaction.CommitAsync();
-        return jobs.Select(j => inserted.GetValueOrDefault(j.Id)).ToList();
+        return jobs.Select(j => inserted.TryGetValue(j.Id, out var times) ? j.ToJob(times.ScheduledFor, times.CreatedAt) : null).ToList();
     }
 
     internal async Task<Job?> FindActiveAsync(string kind, Guid subjectId, CancellationToken cancellationToken)

@@ -38,9 +38,18 @@ internal static class ProductionRun
         return resource;
     }
 
-    // After the project's launch profile, whose ASPNETCORE_ENVIRONMENT (Development) this overrides.
+    // After the project's launch profile, whose ASPNETCORE_ENVIRONMENT (Development) this overrides. Aspire gives every
+    // project the dashboard's OTLP address even when there is no dashboard: without a collector to send to, the services
+    // would spend CPU on exports that fail and are retried, so they are given none (ServiceDefaults then adds no exporter).
     public static IResourceBuilder<ProjectResource> InProductionWhen(this IResourceBuilder<ProjectResource> project, bool production) =>
         production
             ? project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production").WithEnvironment("DOTNET_ENVIRONMENT", "Production")
+                .WithEnvironment(context =>
+                {
+                    foreach (var name in context.EnvironmentVariables.Keys.Where(name => name.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                    {
+                        context.EnvironmentVariables.Remove(name);
+                    }
+                })
             : project;
 }

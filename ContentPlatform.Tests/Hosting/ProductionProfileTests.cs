@@ -32,8 +32,10 @@ public sealed class ProductionProfileTests
             var environment = await EnvironmentAsync(production, project);
             Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
             Assert.Equal("Production", environment["DOTNET_ENVIRONMENT"]);
-            // No dashboard to send telemetry to, so no exporter spending CPU on sends that fail.
+            // No dashboard to send telemetry to, so no exporter spending CPU on sends that fail, and none of its settings.
             Assert.DoesNotContain(environment.Keys, key => key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal));
+            Assert.DoesNotContain("OTEL_TRACES_SAMPLER", environment.Keys);
+            Assert.Contains("OTEL_SERVICE_NAME", environment.Keys);
         }
         Assert.DoesNotContain(profile.Keys, key => key.StartsWith("ASPIRE_DASHBOARD_", StringComparison.Ordinal));
 

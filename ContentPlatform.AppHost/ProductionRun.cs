@@ -38,9 +38,23 @@ internal static class ProductionRun
         return resource;
     }
 
-    // After the project's launch profile, whose ASPNETCORE_ENVIRONMENT (Development) this overrides.
+    // After the project's launch profile, whose ASPNETCORE_ENVIRONMENT (Development) this overrides. Aspire gives every
+    // project its dashboard's telemetry settings even when there is no dashboard: the OTLP address (with no collector
+    // there, exports fail and are retried on the service's CPU), one-second export intervals, exemplars, prompt
+    // contents in spans. None of that is deployed, so only the service's name and instance are kept (ServiceDefaults
+    // then adds no exporter).
     public static IResourceBuilder<ProjectResource> InProductionWhen(this IResourceBuilder<ProjectResource> project, bool production) =>
         production
             ? project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production").WithEnvironment("DOTNET_ENVIRONMENT", "Production")
+                .WithEnvironment(context =>
+                {
+                    foreach (var name in context.EnvironmentVariables.Keys.Where(IsDashboardTelemetrySetting).ToList())
+                    {
+                        context.EnvironmentVariables.Remove(name);
+                    }
+                })
             : project;
+
+    private static bool IsDashboardTelemetrySetting(string name) =>
+        name.StartsWith("OTEL_", StringComparison.Ordinal) && name is not ("OTEL_SERVICE_NAME" or "OTEL_RESOURCE_ATTRIBUTES");
 }

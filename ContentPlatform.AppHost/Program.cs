@@ -48,8 +48,10 @@ internal static class AppHostProgram
             .WithSettingsFrom(builder.Configuration, userSettings)
             .InProductionWhen(production);
 
-        var worker = builder.AddProject<Projects.ContentPlatform_Worker>("worker")
-            .WithReplicas(2)
+        // AppHost:WorkerReplicas=0 runs no Worker: jobs are queued and wait (the http benchmark measures enqueues alone).
+        var workerReplicas = builder.Configuration.GetValue("AppHost:WorkerReplicas", 2);
+        var worker = workerReplicas == 0 ? null : builder.AddProject<Projects.ContentPlatform_Worker>("worker")
+            .WithReplicas(workerReplicas)
             .WithHttpHealthCheck("/health")
             .WithReference(contentDb).WaitFor(contentDb)
             .WithReference(redis).WaitFor(redis)
@@ -62,7 +64,7 @@ internal static class AppHostProgram
             // The model's connection string, optional (empty: the offline generator answers).
             var ai = builder.AddParameter("ai", secret: true);
             api.WithEnvironment("ConnectionStrings__ai", ai);
-            worker.WithEnvironment("ConnectionStrings__ai", ai);
+            worker?.WithEnvironment("ConnectionStrings__ai", ai);
         }
 
         builder.Build().Run();

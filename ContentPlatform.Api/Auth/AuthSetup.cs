@@ -30,11 +30,12 @@ public static class AuthSetup
             builder.Configuration[JwtAudienceSetting] is { Length: > 0 } audience ? audience : JwtAudience.DefaultAudience));
         builder.Services.AddSingleton<JwtTokens>();
         builder.Services.AddSingleton<KnownUsers>();
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<JwtTokens, ILoggerFactory>((options, tokens, loggers) =>
+            .Configure<JwtTokens, ValidatedTokens, ILoggerFactory>((options, tokens, validatedTokens, loggers) =>
             {
                 if (signingKey.IsEphemeral)
                 {
@@ -44,6 +45,8 @@ public static class AuthSetup
                 // Keep the claim names of the token ("id", "iat", "exp") instead of mapping them to WS-* URIs.
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = tokens.ValidationParameters;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(validatedTokens);
                 options.Events = Events;
             })
             .ValidateOnStart();

@@ -32,13 +32,19 @@ public sealed class ProductionProfileTests
             var environment = await EnvironmentAsync(production, project);
             Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
             Assert.Equal("Production", environment["DOTNET_ENVIRONMENT"]);
+            // No dashboard to send telemetry to, so no exporter spending CPU on sends that fail, and none of its settings.
+            Assert.DoesNotContain(environment.Keys, key => key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal));
+            Assert.DoesNotContain("OTEL_TRACES_SAMPLER", environment.Keys);
+            Assert.Contains("OTEL_SERVICE_NAME", environment.Keys);
         }
         Assert.DoesNotContain(profile.Keys, key => key.StartsWith("ASPIRE_DASHBOARD_", StringComparison.Ordinal));
 
         // The developer's profile keeps DCP's proxy and the Development environment.
         var developmentApi = Project(development, "api");
         Assert.True(developmentApi.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").IsProxied);
-        Assert.Equal("Development", (await EnvironmentAsync(development, developmentApi))["ASPNETCORE_ENVIRONMENT"]);
+        var developmentEnvironment = await EnvironmentAsync(development, developmentApi);
+        Assert.Equal("Development", developmentEnvironment["ASPNETCORE_ENVIRONMENT"]);
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT", developmentEnvironment.Keys);
     }
 
     private static Dictionary<string, string> LaunchProfile(string name)

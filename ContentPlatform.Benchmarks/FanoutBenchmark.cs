@@ -31,9 +31,9 @@ internal enum FanoutKind
 
 // How many subscribers one Api process holds, its memory and CPU per connection and per delivery, and the latency from
 // a job's completion to each subscriber's receipt: the job rows are committed as succeeded (JobStore.FinishAsync, as a
-// Worker does) and then the engine publishes each terminal event (JobEventPublisher, the event stream and the
-// notification channels); the clock starts just before that publish. With the documents' own servers beside it
-// (socket.io 4.8.4, and Express 4 SSE), fed by the same Redis channel, in the same run. The clients live in this
+// Worker does) and then the terminal events are published as a Worker publishes a finished batch (JobScripts.Finish:
+// the event streams and the notification channels); the clock starts just before that commit. With the documents'
+// own servers beside it (socket.io 4.8.4, and Express 4 SSE), fed by the same Redis channel, in the same run. The clients live in this
 // process (FanoutClients.cs), the same for every server. With --baseline-api, another build of the Api (e.g. of the
 // previous commit) serves each row too, for a before/after comparison from one run.
 internal static class FanoutBenchmark
@@ -70,7 +70,8 @@ internal static class FanoutBenchmark
 
         await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionStringFor("fanout_bench"));
         await using var store = new JobStore(dataSource);
-        var jobs = new Jobs(store, new JobEventPublisher(redis, new JobKeys(prefix), Options.Create(new JobsOptions { KeyPrefix = prefix })));
+        var keys = new JobKeys(prefix);
+        var jobs = new Jobs(store, redis.GetDatabase(), keys, new JobEventPublisher(redis, keys, Options.Create(new JobsOptions { KeyPrefix = prefix })));
         var users = await CreateUsersAsync(dataSource, settings.Connections.Max(), jwtKey);
 
         var nodeServers = new List<(string Name, ChildProcess Process, Uri Uri, FanoutKind[] Kinds)>();
@@ -239,8 +240,8 @@ internal static class FanoutBenchmark
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count > 0 ? latencies[^1] : double.NaN, missed);
     }
 
-    // Jobs as the engine keeps them: rows created and claimed (running), then finished as a Worker finishes them.
-    private sealed class Jobs(JobStore store, JobEventPublisher publisher)
+    // Jobs as the engine keeps them: rows created and claimed (running), then finished as a Worker finishes a batch.
+    private sealed class Jobs(JobStore store, IDatabase redis, JobKeys keys, JobEventPublisher publisher)
     {
         private const string Result = """{"generatedContent":"# Benchmark outline\n\n## I. Introduction","generatedOffline":true,"model":"offline-templates"}""";
 
@@ -254,13 +255,24 @@ internal static class FanoutBenchmark
             return claimed.Select(job => job!).ToList();
         }
 
-        // Commits the jobs as succeeded (one statement, as a Worker's batch), then publishes their terminal events;
-        // the round's clock starts between the two.
+        // Commits the jobs as succeeded (one statement), then publishes their terminal events with the Worker's own
+        // batch script (JobScripts.Finish: each event appended to its job's stream and published to the user-events
+        // channel, one job-events notification for the batch; no stream messages to acknowledge here). The round's
+        // clock starts before the commit: a job stream may also learn of the end from the row.
         public async Task CompleteAsync(IReadOnlyList<Job> jobs, FanoutRound round)
         {
-            var finished = await store.FinishAsync(jobs.Select(job => new JobOutcome(job.Id, job.Attempts, JobStatus.Succeeded, Result, null, null, TimeSpan.Zero)).ToList());
             round.Start = Stopwatch.GetTimestamp();
-            await Task.WhenAll(finished.Select(job => publisher.PublishTerminalAsync(job!)));
+            var finished = await store.FinishAsync(jobs.Select(job => new JobOutcome(job.Id, job.Attempts, JobStatus.Succeeded, Result, null, null, TimeSpan.Zero)).ToList());
+            RedisValue[] args =
+            [
+                publisher.MaxLength, publisher.RetentionSeconds, keys.JobEventsChannel.ToString(), keys.UserEventsChannel.ToString(),
+                JobKeys.ConsumerGroup, 0, finished.Count, "0",
+                .. finished.SelectMany(job => new RedisValue[]
+                {
+                    job!.Id.ToString("N"), JobEventPublisher.TerminalType(job), JobEventPublisher.TerminalData(job), job.UserId!.Value.ToString("N"), 0, "",
+                }),
+            ];
+            await redis.ScriptEvaluateAsync(JobScripts.Finish, [.. finished.Select(job => keys.Events(job!.Id))], args);
         }
     }
 

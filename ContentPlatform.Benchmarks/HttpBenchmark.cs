@@ -47,7 +47,7 @@ internal static class HttpBenchmark
         var redisPassword = Guid.NewGuid().ToString("N");
         await using var redis = await RedisServer.StartAsync(
             new RedisServerOptions(Path.Combine(root, "express-redis"), Ports.GetFree(), redisPassword), null, CancellationToken.None);
-        await using var express = await NodePackages.StartServerAsync(node, "express",
+        await using var express = await NodePackages.StartServerAsync(node, "express", "server.mjs",
             ["--port", expressPort.ToString(), "--redis-port", redis.Options.Port.ToString(), "--redis-password", redisPassword, "--jwt-key", jwtKey]);
         using var theirs = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{expressPort}") };
 

@@ -23,11 +23,11 @@ internal static class NodePackages
         return npm.ExitCode == 0 ? directory : throw new InvalidOperationException($"npm ci failed in {directory}; see its output above.");
     }
 
-    // `node server.mjs ...` in the folder, once it prints "listening"; its other lines are shown, named.
-    public static async Task<ChildProcess> StartServerAsync(string directory, string name, IReadOnlyList<string> arguments)
+    // `node <script> ...` in the folder, once it prints "listening"; its other lines are shown, named.
+    public static async Task<ChildProcess> StartServerAsync(string directory, string name, string script, IReadOnlyList<string> arguments)
     {
         var listening = new TaskCompletionSource();
-        var server = ChildProcess.Start(new ChildProcessSpec("node", ["server.mjs", .. arguments]) { WorkingDirectory = directory },
+        var server = ChildProcess.Start(new ChildProcessSpec("node", [script, .. arguments]) { WorkingDirectory = directory },
             line =>
             {
                 if (line == "listening")

@@ -2,9 +2,9 @@ using ContentPlatform.Benchmarks;
 
 const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
     "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000] [--baseline-worker path/to/ContentPlatform.Worker.dll]\n" +
-    "       socketio [--connections 1000,10000] [--events 5] [--no-node]\n" +
+    "       fanout [--connections 1000,10000] [--kinds events-one-user,events-per-user,job-stream,socketio] [--events 5] [--burst 500] [--no-node] [--baseline-api path/to/ContentPlatform.Api.dll]\n" +
     "       http [--duration 10] [--status-connections 100] [--enqueue-connections 200]";
-if (args.Length == 0 || args[0] is not ("jobs" or "socketio" or "http"))
+if (args.Length == 0 || args[0] is not ("jobs" or "fanout" or "http"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -21,12 +21,16 @@ if (args[0] == "http")
     return 0;
 }
 
-if (args[0] == "socketio")
+if (args[0] == "fanout")
 {
-    await SocketIOBenchmark.RunAsync(new SocketIOBenchmarkSettings(
+    await FanoutBenchmark.RunAsync(new FanoutBenchmarkSettings(
         Connections: Option("connections", "1000,10000").Split(',').Select(int.Parse).ToArray(),
         Events: int.Parse(Option("events", "5")),
-        CompareNode: !args.Contains("--no-node")));
+        Burst: int.Parse(Option("burst", "500")),
+        Kinds: Option("kinds", "events-one-user,events-per-user,job-stream,socketio").Split(',')
+            .Select(kind => Enum.Parse<FanoutKind>(kind.Replace("-", ""), ignoreCase: true)).ToArray(),
+        CompareNode: !args.Contains("--no-node"),
+        BaselineApi: args.Contains("--baseline-api") ? Path.GetFullPath(Option("baseline-api", "")) : null));
     return 0;
 }
 

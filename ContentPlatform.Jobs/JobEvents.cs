@@ -19,14 +19,14 @@ public sealed partial class JobEvents
     private readonly JobKeys _keys;
     private readonly JobStore _store;
     private readonly Subscribers<SemaphoreSlim> _jobWatchers = new();
-    private readonly Subscribers<Channel<JobEvent>> _userWatchers = new();
+    private readonly Subscribers<UserListener> _userWatchers = new();
     private readonly Lock _subscribeLock = new();
     private Task? _subscribed;
 
     // Jobs and users with at least one reader on this process.
     internal int WatchedKeyCount => _jobWatchers.KeyCount + _userWatchers.KeyCount;
 
-    // Whether the user's terminal events reach a reader here: true once SubscribeUserAsync listens.
+    // Whether the user's terminal events reach a reader here: true once ListenUserAsync (or SubscribeUserAsync) listens.
     internal bool IsWatchingUser(Guid userId) => _userWatchers.Of(userId).Any();
 
     internal JobEvents(IConnectionMultiplexer redis, JobKeys keys, JobStore store)
@@ -96,21 +96,55 @@ public sealed partial class JobEvents
     // Terminal events of the user's jobs from now on, for as long as the caller listens.
     public async IAsyncEnumerable<JobEvent> SubscribeUserAsync(Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureSubscribedAsync();
         var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        _userWatchers.Add(userId, channel);
-        try
+        using var listening = await ListenUserAsync(userId, jobEvent => channel.Writer.TryWrite(jobEvent));
+        await foreach (var jobEvent in channel.Reader.ReadAllAsync(cancellationToken))
         {
-            await foreach (var jobEvent in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return jobEvent;
-            }
-        }
-        finally
-        {
-            _userWatchers.Remove(userId, channel);
+            yield return jobEvent;
         }
     }
+
+    // Calls onEvent with each terminal event of the user's jobs from now on, until the result is disposed. It is
+    // called on the notification path, for every listener of the user in turn: it must hand the event on or write it
+    // without waiting (no blocking, no await). One event reaches all of them as the same instance.
+    public async Task<IDisposable> ListenUserAsync(Guid userId, Action<JobEvent> onEvent)
+    {
+        await EnsureSubscribedAsync();
+        var listener = new UserListener(this, userId, onEvent);
+        _userWatchers.Add(userId, listener);
+        return listener;
+    }
+
+    private sealed class UserListener(JobEvents events, Guid userId, Action<JobEvent> onEvent) : IDisposable
+    {
+        public void Receive(JobEvent jobEvent) => onEvent(jobEvent);
+
+        public void Dispose() => events._userWatchers.Remove(userId, this);
+    }
+
+    // One event to many listeners (one user on thousands of connections) is split over the cores: each listener's
+    // part is a write without waiting, so the sockets' sends start on every core at once.
+    private static void Deliver(UserListener[] listeners, JobEvent jobEvent)
+    {
+        if (listeners.Length < ParallelDelivery)
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Receive(jobEvent);
+            }
+            return;
+        }
+        var parts = Environment.ProcessorCount;
+        Parallel.For(0, parts, part =>
+        {
+            for (var i = part; i < listeners.Length; i += parts)
+            {
+                listeners[i].Receive(jobEvent);
+            }
+        });
+    }
+
+    private const int ParallelDelivery = 256;
 
     // Subscribes once per process; a failed attempt (Redis down) is tried again by the next reader.
     private Task EnsureSubscribedAsync()
@@ -155,11 +189,7 @@ public sealed partial class JobEvents
             {
                 return;
             }
-            var jobEvent = new JobEvent(parts[0], jobId, parts[2], data);
-            foreach (var channel in _userWatchers.Of(userId))
-            {
-                channel.Writer.TryWrite(jobEvent);
-            }
+            Deliver(_userWatchers.Of(userId), new JobEvent(parts[0], jobId, parts[2], data));
         });
     }
 

@@ -33,5 +33,5 @@ internal sealed class Subscribers<T> where T : notnull
         }
     }
 
-    public IEnumerable<T> Of(Guid key) => _byKey.TryGetValue(key, out var set) ? set.Keys : [];
+    public T[] Of(Guid key) => _byKey.TryGetValue(key, out var set) ? [.. set.Keys] : [];
 }

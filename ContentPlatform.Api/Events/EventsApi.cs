@@ -18,6 +18,9 @@ public static class EventsApi
 {
     public const string JobCompletedEvent = "job_completed";
 
+    // One job's event reaches every stream of its user as the same instance: encode it once for all of them.
+    private static readonly ConditionalWeakTable<JobEvent, ServerSentEvent?> Encoded = [];
+
     public static IEndpointConventionBuilder MapEventsApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/events", Stream)
             .WithTags("Events")
@@ -45,20 +48,22 @@ public static class EventsApi
             .Answers<RouteHandlerBuilder, string>(StatusCodes.Status200OK, "The event stream.", "text/event-stream")
             .AnswersMessage(StatusCodes.Status401Unauthorized, OpenApiMetadata.NotSignedIn);
 
-    private static Task Stream(HttpContext context, ClaimsPrincipal principal, JobEvents jobEvents, IOptions<JsonOptions> json) =>
-        ServerSentEvents.WriteAsync(context, JobCompletedEvents(jobEvents, principal.GetUserId(), json.Value.SerializerOptions, context.RequestAborted));
-
-    private static async IAsyncEnumerable<ServerSentEvent> JobCompletedEvents(
-        JobEvents jobEvents, Guid userId, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static Task Stream(HttpContext context, ClaimsPrincipal principal, JobEvents jobEvents, IOptions<JsonOptions> json)
     {
-        await foreach (var jobEvent in jobEvents.SubscribeUserAsync(userId, cancellationToken))
+        var userId = principal.GetUserId();
+        var options = json.Value.SerializerOptions;
+        return ServerSentEvents.PushAsync(context, push => jobEvents.ListenUserAsync(userId, jobEvent =>
         {
-            if (ToJobCompleted(jobEvent) is { } payload)
+            if ((Encoded.TryGetValue(jobEvent, out var message) ? message : Encoded.GetValue(jobEvent, e => Encode(e, options))) is { } completed)
             {
-                yield return new ServerSentEvent(jobEvent.Id, JobCompletedEvent, JsonSerializer.Serialize(payload, json));
+                push(completed.Utf8);
             }
-        }
+        }));
     }
+
+    // Null for the events that are not a generation job's end.
+    private static ServerSentEvent? Encode(JobEvent jobEvent, JsonSerializerOptions json) =>
+        ToJobCompleted(jobEvent) is { } payload ? new ServerSentEvent(jobEvent.Id, JobCompletedEvent, JsonSerializer.Serialize(payload, json)) : null;
 
     // The engine's terminal event of a generation job, in the shape the frontends expect.
     public static JobCompletedPayload? ToJobCompleted(JobEvent jobEvent)

@@ -42,14 +42,19 @@ internal sealed class JobCompletedSocketIO(JwtTokens tokens, IServiceScopeFactor
         return SocketIOConnectDecision.Accept(socket => SendJobCompletedAsync(socket, userId));
     }
 
+    // Each event goes straight into the socket's outbox, from the notification path, until the socket is gone.
     private async Task SendJobCompletedAsync(SocketIOSocket socket, Guid userId)
     {
-        await foreach (var jobEvent in jobEvents.SubscribeUserAsync(userId, socket.Disconnected))
+        ConditionalWeakTable<JobEvent, SocketIOEvent?>.CreateValueCallback encode = Encode;
+        using (await jobEvents.ListenUserAsync(userId, jobEvent =>
         {
-            if (_encoded.GetValue(jobEvent, Encode) is { } message && !socket.Emit(message))
+            if (_encoded.GetValue(jobEvent, encode) is { } message)
             {
-                return;
+                socket.Emit(message);
             }
+        }))
+        {
+            await Task.Delay(Timeout.Infinite, socket.Disconnected).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -1,8 +1,14 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 
 namespace ContentPlatform.Api.Events;
 
-public sealed record ServerSentEvent(string? Id, string Name, string Data);
+// One event, encoded once: the same instance can be written to any number of streams.
+public sealed record ServerSentEvent(string? Id, string Name, string Data)
+{
+    public ReadOnlyMemory<byte> Utf8 { get; } = Encoding.UTF8.GetBytes(ServerSentEvents.Format(Id, Name, Data));
+}
 
 // Writes a text/event-stream response: a retry hint, the events, and a comment line whenever the stream has been
 // quiet for the heartbeat interval, so proxies and browsers keep the connection open.
@@ -15,18 +21,16 @@ public static class ServerSentEvents
     {
         var response = context.Response;
         var cancellationToken = context.RequestAborted;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        SetHeaders(response);
 
+        // Heartbeats and events share the response; each write is also its flush (PipeWriter.WriteAsync).
         using var writeLock = new SemaphoreSlim(1, 1);
-        async Task WriteTextAsync(string text)
+        async Task WriteBytesAsync(ReadOnlyMemory<byte> bytes)
         {
             await writeLock.WaitAsync(cancellationToken);
             try
             {
-                await response.WriteAsync(text, cancellationToken);
-                await response.Body.FlushAsync(cancellationToken);
+                await response.BodyWriter.WriteAsync(bytes, cancellationToken);
             }
             finally
             {
@@ -34,15 +38,15 @@ public static class ServerSentEvents
             }
         }
 
-        await WriteTextAsync($"retry: {(int)Retry.TotalMilliseconds}\n\n");
+        await WriteBytesAsync(RetryHint);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeats = SendHeartbeatsAsync(heartbeat ?? Heartbeat, () => WriteTextAsync(": heartbeat\n\n"), stop.Token);
+        var heartbeats = SendHeartbeatsAsync(heartbeat ?? Heartbeat, () => WriteBytesAsync(HeartbeatComment), stop.Token);
         try
         {
             await foreach (var item in events.WithCancellation(cancellationToken))
             {
-                await WriteTextAsync(Format(item));
+                await WriteBytesAsync(item.Utf8);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -56,15 +60,131 @@ public static class ServerSentEvents
         }
     }
 
-    public static string Format(ServerSentEvent item)
+    // A stream fed by a notification path rather than read from a source: subscribe gets the push to call with each
+    // event's bytes (from any thread, without waiting) and returns what stops it. Open until the client leaves.
+    public static async Task PushAsync(HttpContext context, Func<Action<ReadOnlyMemory<byte>>, Task<IDisposable>> subscribe)
+    {
+        var response = context.Response;
+        var cancellationToken = context.RequestAborted;
+        SetHeaders(response);
+        await response.StartAsync(cancellationToken);
+        await response.BodyWriter.WriteAsync(RetryHint, cancellationToken);
+        var stream = new PushedStream(response.BodyWriter);
+        using (await subscribe(stream.Push))
+        {
+            await SendHeartbeatsAsync(Heartbeat, () =>
+            {
+                stream.Push(HeartbeatComment);
+                return Task.CompletedTask;
+            }, cancellationToken);
+        }
+        await stream.CloseAsync();
+    }
+
+    private static void SetHeaders(HttpResponse response)
+    {
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    // Each push is written and flushed at once by its caller (the flush hands the bytes to Kestrel's socket sender,
+    // so thousands of streams fed from one loop send on every core without a task each). While a client does not
+    // read, its flush waits; pushes meanwhile are kept, at most MaxBacklog (the oldest dropped), and written after it.
+    private sealed class PushedStream(PipeWriter writer)
+    {
+        private const int MaxBacklog = 1000;
+
+        private readonly Lock _lock = new();
+        private readonly Queue<ReadOnlyMemory<byte>> _backlog = new();
+        private Task _flushing = Task.CompletedTask;
+        private bool _closed;
+
+        public void Push(ReadOnlyMemory<byte> bytes)
+        {
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+                if (!_flushing.IsCompleted)
+                {
+                    if (_backlog.Count == MaxBacklog)
+                    {
+                        _backlog.Dequeue();
+                    }
+                    _backlog.Enqueue(bytes);
+                    return;
+                }
+                writer.Write(bytes.Span);
+                var flush = writer.FlushAsync();
+                if (!flush.IsCompleted)
+                {
+                    _flushing = DrainAsync(flush);
+                }
+            }
+        }
+
+        private async Task DrainAsync(ValueTask<FlushResult> flush)
+        {
+            while (true)
+            {
+                var ended = false;
+                try
+                {
+                    var result = await flush;
+                    ended = result.IsCanceled || result.IsCompleted;
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+                {
+                    ended = true;
+                }
+                lock (_lock)
+                {
+                    _closed |= ended;
+                    if (_closed || _backlog.Count == 0)
+                    {
+                        return;
+                    }
+                    while (_backlog.TryDequeue(out var bytes))
+                    {
+                        writer.Write(bytes.Span);
+                    }
+                    flush = writer.FlushAsync();
+                    if (flush.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        // Nothing is written once the request ends; a flush still waiting ends with the connection.
+        public async Task CloseAsync()
+        {
+            Task flushing;
+            lock (_lock)
+            {
+                _closed = true;
+                flushing = _flushing;
+            }
+            await flushing;
+        }
+    }
+
+    private static readonly ReadOnlyMemory<byte> RetryHint = Encoding.UTF8.GetBytes($"retry: {(int)Retry.TotalMilliseconds}\n\n");
+    private static readonly ReadOnlyMemory<byte> HeartbeatComment = ": heartbeat\n\n"u8.ToArray();
+
+    public static string Format(string? id, string name, string data)
     {
         var text = new StringBuilder();
-        if (item.Id is not null)
+        if (id is not null)
         {
-            text.Append("id: ").Append(item.Id).Append('\n');
+            text.Append("id: ").Append(id).Append('\n');
         }
-        text.Append("event: ").Append(item.Name).Append('\n');
-        foreach (var line in item.Data.Split('\n'))
+        text.Append("event: ").Append(name).Append('\n');
+        foreach (var line in data.Split('\n'))
         {
             text.Append("data: ").Append(line.TrimEnd('\r')).Append('\n');
         }

@@ -42,7 +42,7 @@ public sealed class JobOutageTests
         var jobs = await EnqueueAsync(engine, 40);
         await Eventually.TrueAsync(() => !counts.Runs.IsEmpty, "a first job to start");
 
-        await FreezeAsync(postgres.Process.Id);
+        await FreezeAsync(postgres.Process);
 
         await AssertEachSucceededOnceAsync(engine, jobs, counts);
         Assert.Equal(0, await engine.Redis.StreamLengthAsync($"{prefix}dead-letter"));
@@ -62,7 +62,7 @@ public sealed class JobOutageTests
         var jobs = await EnqueueAsync(engine, 40);
         await Eventually.TrueAsync(() => !counts.Runs.IsEmpty, "a first job to start");
 
-        await FreezeAsync(redis.Process.Id);
+        await FreezeAsync(redis.Process);
 
         await AssertEachSucceededOnceAsync(engine, jobs, counts);
         // Outcomes committed while Redis was away still announce themselves, once.
@@ -75,16 +75,11 @@ public sealed class JobOutageTests
         }
     }
 
-    private static async Task FreezeAsync(int serverPid)
+    private static async Task FreezeAsync(ChildProcess server)
     {
-        ProcessTree.Signal(serverPid, Signals.Stop);
-        try
+        using (FrozenServer.Freeze(server))
         {
             await Task.Delay(Outage);
-        }
-        finally
-        {
-            ProcessTree.Signal(serverPid, Signals.Cont);
         }
     }
 

@@ -9,7 +9,9 @@ namespace ContentPlatform.Tests.Jobs;
 
 // A backing server frozen whole (SIGSTOP on it and its children) under a Worker with jobs queued and in flight:
 // once it thaws every job runs to success exactly once, with its attempts not spent on the outage. Each test
-// freezes a server of its own, never the shared ones.
+// freezes a server of its own (FrozenServer), never the shared ones. Without the Worker's DatabaseGate the PostgreSQL
+// case fails: the jobs in flight at the freeze cannot write their outcome, their messages are taken over after the
+// visibility timeout, and they run a second time (checked by disabling the gate).
 [Collection(RealProcesses.Name)]
 public sealed class JobOutageTests
 {

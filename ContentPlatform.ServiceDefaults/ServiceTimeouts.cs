@@ -21,10 +21,12 @@ public sealed class ServiceTimeouts
 
     // Npgsql "Timeout": establishing a connection (the wait for a free pooled one included), the server's start-up
     // answer included; also how long a cancel request waits for a stalled server (above).
-    public TimeSpan DatabaseConnect { get; set; } = TimeSpan.FromSeconds(3);
+    // Opening a connection is PostgreSQL's costliest answer (a new backend, the password exchange): under a burst of
+    // opens on a loaded machine it takes seconds, so this has more room than DatabaseCommand.
+    public TimeSpan DatabaseConnect { get; set; } = TimeSpan.FromSeconds(4);
 
     // Npgsql "Command Timeout": one statement.
-    public TimeSpan DatabaseCommand { get; set; } = TimeSpan.FromSeconds(4);
+    public TimeSpan DatabaseCommand { get; set; } = TimeSpan.FromSeconds(3);
 
     // EF Core's retries of a failed statement (a broken pooled connection after a restart); a statement
     // that timed out is not retried, so a stalled server costs one DatabaseCommand, not several.

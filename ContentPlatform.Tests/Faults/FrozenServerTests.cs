@@ -81,10 +81,14 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
         var (owner, _) = await factory.CreateUserAsync();
         owner.Timeout = ConcurrentBound;
         var jobId = await QueueGenerationAsync(owner);
-        var newcomers = await Task.WhenAll(Enumerable.Range(0, perEndpoint).Select(_ => factory.CreateUserAsync()));
-        foreach (var (newcomer, _) in newcomers)
+        // One at a time: twenty sign-ups at once open twenty connections at once, which on a loaded machine can outlast
+        // DatabaseConnect before the test has begun.
+        var newcomers = new List<(HttpClient Client, AuthResult User)>();
+        for (var i = 0; i < perEndpoint; i++)
         {
-            newcomer.Timeout = ConcurrentBound;
+            var newcomer = await factory.CreateUserAsync();
+            newcomer.Client.Timeout = ConcurrentBound;
+            newcomers.Add(newcomer);
         }
         var clients = Enumerable.Range(0, perEndpoint).Select(i => i % 2 == 0 ? owner : newcomers[i].Client).ToList();
         // Leave idle connections in the pool for the requests to come (but stay below PostgreSQL's max_connections).

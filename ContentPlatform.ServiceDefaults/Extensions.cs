@@ -118,13 +118,15 @@ public static class Extensions
     }
 
     // Mapped in every environment, not only Development as in the template: Container Apps probes them.
+    // Short-circuited: answered as soon as routing has matched them, before the app's middleware, so that no
+    // authentication (a bearer token's user check reads the database) or rate limit delays a probe's answer.
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath).ShortCircuit();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("live"),
-        });
+        }).ShortCircuit();
         return app;
     }
 }

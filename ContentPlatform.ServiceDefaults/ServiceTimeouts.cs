@@ -8,15 +8,25 @@ namespace Microsoft.Extensions.Hosting;
 // Every timeout a service puts on its backing servers and on its own answers, in one place (settings under
 // "Timeouts:", README "Faults and timeouts"). They are chosen so that a stalled PostgreSQL or Redis gives an
 // honest 503 within seconds instead of a request that never ends.
+//
+// A statement on a stalled PostgreSQL gives up after DatabaseCommand + DatabaseConnect, whatever cancellation token it
+// was given: when its timeout fires, Npgsql sends PostgreSQL a cancel request on a new connection, synchronously, and
+// waits for the server to close it for up to the connect timeout (a stalled server never does); only then does it drop
+// the statement's connection. A request's token cannot cut this short either: Npgsql ignores a cancellation while a
+// pooled connection's reset is still unanswered, which on a stalled server is always. Request must therefore exceed
+// DatabaseCommand + DatabaseConnect, so that a request's first statement fails, and the request answers 503, in time.
 public sealed class ServiceTimeouts
 {
     public const string Section = "Timeouts";
 
-    // Npgsql "Timeout": establishing a connection, the server's start-up answer included.
-    public TimeSpan DatabaseConnect { get; set; } = TimeSpan.FromSeconds(5);
+    // Npgsql "Timeout": establishing a connection (the wait for a free pooled one included), the server's start-up
+    // answer included; also how long a cancel request waits for a stalled server (above).
+    // Opening a connection is PostgreSQL's costliest answer (a new backend, the password exchange): under a burst of
+    // opens on a loaded machine it takes seconds, so this has more room than DatabaseCommand.
+    public TimeSpan DatabaseConnect { get; set; } = TimeSpan.FromSeconds(4);
 
     // Npgsql "Command Timeout": one statement.
-    public TimeSpan DatabaseCommand { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan DatabaseCommand { get; set; } = TimeSpan.FromSeconds(3);
 
     // EF Core's retries of a failed statement (a broken pooled connection after a restart); a statement
     // that timed out is not retried, so a stalled server costs one DatabaseCommand, not several.
@@ -36,7 +46,7 @@ public sealed class ServiceTimeouts
     public TimeSpan HealthCheck { get; set; } = TimeSpan.FromSeconds(3);
 
     // The budget of each request of the Api's request/response endpoints (not the streams): when it is spent the
-    // request answers 503.
+    // request answers 503. More than DatabaseCommand + DatabaseConnect (above).
     public TimeSpan Request { get; set; } = TimeSpan.FromSeconds(8);
 
     public static ServiceTimeouts From(IConfiguration configuration) =>
@@ -61,6 +71,12 @@ public sealed class ServiceTimeouts
         if (!given.ContainsKey("Cancellation Timeout") && !given.ContainsKey("CancellationTimeout"))
         {
             builder.CancellationTimeout = -1;
+        }
+        // With GSS encryption "Prefer" (Npgsql's default), a cancel request that times out is tried again without it,
+        // doubling its wait on a stalled server. We never use Kerberos.
+        if (!given.ContainsKey("GSS Encryption Mode") && !given.ContainsKey("GssEncryptionMode"))
+        {
+            builder.GssEncryptionMode = GssEncryptionMode.Disable;
         }
         return builder.ConnectionString;
     }

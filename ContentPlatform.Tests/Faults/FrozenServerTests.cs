@@ -16,6 +16,8 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
     private static readonly ServiceTimeouts Timeouts = new();
     private static readonly TimeSpan RequestBound = 3 * Timeouts.Request;
     private static readonly TimeSpan HealthBound = 3 * (Timeouts.HealthCheck + TimeSpan.FromSeconds(1));
+    // Requests at once on a loaded 2-core machine: a liveness bound, generous on purpose.
+    private static readonly TimeSpan ConcurrentBound = TimeSpan.FromSeconds(30);
 
     private const string QueueMessage = "Job queue is temporarily unavailable, please try again later";
     private const string ServiceMessage = "Service temporarily unavailable, please try again later";
@@ -28,8 +30,7 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
         var jobId = await QueueGenerationAsync(client);
         var jobsBefore = await factory.CountJobsAsync();
 
-        FrozenServersFactory.Freeze(factory.Postgres.Process);
-        try
+        using (FrozenServer.Freeze(factory.Postgres.Process))
         {
             await Task.WhenAll(
                 HealthAsync(HttpStatusCode.ServiceUnavailable, "Unhealthy"),
@@ -37,10 +38,6 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
                 MessageAsync(client.GetAsync($"/generate-content/{jobId}"), QueueMessage),
                 MessageAsync(client.PostAsJsonAsync("/generate-content", GenerationRequest), QueueMessage),
                 ApiFailureAsync(client.PostAsJsonAsync("/api/v1/jobs/content-generation", ContentGenerationRequest)));
-        }
-        finally
-        {
-            FrozenServersFactory.Thaw(factory.Postgres.Process);
         }
 
         await AllAnswerAgainAsync(client, jobId);
@@ -57,8 +54,7 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
         var jobId = await QueueGenerationAsync(client);
         var jobsBefore = await factory.CountJobsAsync();
 
-        FrozenServersFactory.Freeze(factory.RedisServer.Process);
-        try
+        using (FrozenServer.Freeze(factory.RedisServer.Process))
         {
             await Task.WhenAll(
                 HealthAsync(HttpStatusCode.ServiceUnavailable, "Unhealthy"),
@@ -66,13 +62,55 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
                 ApiFailureAsync(client.PostAsJsonAsync("/api/v1/jobs/content-generation", ContentGenerationRequest)));
             Assert.Equal(jobsBefore, await factory.CountJobsAsync());
         }
-        finally
-        {
-            FrozenServersFactory.Thaw(factory.RedisServer.Process);
-        }
 
         await AllAnswerAgainAsync(client, jobId);
         Assert.Equal(jobsBefore + 2, await factory.CountJobsAsync());
+    }
+
+    // Many requests at once to each endpoint, on pooled connections the freeze leaves waiting: half by a user the Api
+    // has just seen (the endpoint's own statement stalls), half by users it has not checked yet (the user check
+    // stalls); and /health sent with a bearer token. Every one answers, 503 in its family's shape, and the refused
+    // enqueues leave no job behind.
+    [Theory]
+    [InlineData(5)]
+    [InlineData(20)]
+    public async Task While_postgres_is_frozen_concurrent_requests_each_answer_503_and_create_nothing(int perEndpoint)
+    {
+        // An earlier test's thaw may still be settling: PostgreSQL works through the connections it was sent meanwhile.
+        await HealthAsync(HttpStatusCode.OK, "Healthy", eventually: true);
+        var (owner, _) = await factory.CreateUserAsync();
+        owner.Timeout = ConcurrentBound;
+        var jobId = await QueueGenerationAsync(owner);
+        // One at a time: twenty sign-ups at once open twenty connections at once, which on a loaded machine can outlast
+        // DatabaseConnect before the test has begun.
+        var newcomers = new List<(HttpClient Client, AuthResult User)>();
+        for (var i = 0; i < perEndpoint; i++)
+        {
+            var newcomer = await factory.CreateUserAsync();
+            newcomer.Client.Timeout = ConcurrentBound;
+            newcomers.Add(newcomer);
+        }
+        var clients = Enumerable.Range(0, perEndpoint).Select(i => i % 2 == 0 ? owner : newcomers[i].Client).ToList();
+        // Leave idle connections in the pool for the requests to come (but stay below PostgreSQL's max_connections).
+        await Task.WhenAll(Enumerable.Range(0, 2 * perEndpoint).Select(_ => owner.GetAsync("/auth/me")));
+        var jobsBefore = await factory.CountJobsAsync();
+
+        using (FrozenServer.Freeze(factory.Postgres.Process))
+        {
+            using var health = factory.CreateClient();
+            health.Timeout = HealthBound;
+            health.DefaultRequestHeaders.Authorization = newcomers[0].Client.DefaultRequestHeaders.Authorization;
+            await Task.WhenAll(clients.SelectMany(client => new[]
+            {
+                MessageAsync(client.GetAsync("/auth/me"), ServiceMessage),
+                MessageAsync(client.GetAsync($"/generate-content/{jobId}"), QueueMessage),
+                MessageAsync(client.PostAsJsonAsync("/generate-content", GenerationRequest), QueueMessage),
+                ApiFailureAsync(client.PostAsJsonAsync("/api/v1/jobs/content-generation", ContentGenerationRequest)),
+            }).Append(HealthAsync(health, HttpStatusCode.ServiceUnavailable, "Unhealthy")));
+        }
+
+        await HealthAsync(HttpStatusCode.OK, "Healthy", eventually: true);
+        Assert.Equal(jobsBefore, await factory.CountJobsAsync());
     }
 
     private static readonly object GenerationRequest = new { prompt = "Sourdough for beginners", contentType = "Blog Post Outline" };
@@ -99,6 +137,11 @@ public sealed class FrozenServerTests(FrozenServersFactory factory) : IClassFixt
     {
         using var client = factory.CreateClient();
         client.Timeout = HealthBound;
+        await HealthAsync(client, status, body, eventually);
+    }
+
+    private static async Task HealthAsync(HttpClient client, HttpStatusCode status, string body, bool eventually = false)
+    {
         if (eventually)
         {
             await Eventually.TrueAsync(async () => (await client.GetAsync("/health")).StatusCode == status, $"/health {body}");

@@ -1,4 +1,3 @@
-using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using ContentPlatform.Tests.Api;
 using ContentPlatform.Tests.Hosting;
@@ -7,8 +6,7 @@ using Npgsql;
 
 namespace ContentPlatform.Tests.Faults;
 
-// The real Api on a PostgreSQL and a Redis of its own, which the tests freeze whole (SIGSTOP to the server's process
-// group: PostgreSQL's postmaster and every backend) and thaw again. The shared test servers are never frozen.
+// The real Api on a PostgreSQL and a Redis of its own, which the tests freeze whole (FrozenServer) and thaw again.
 public sealed class FrozenServersFactory : ApiFactory
 {
     private PostgresServer? _postgres;
@@ -34,8 +32,8 @@ public sealed class FrozenServersFactory : ApiFactory
 
     public override async ValueTask DisposeAsync()
     {
-        Thaw(_postgres?.Process);
-        Thaw(_redis?.Process);
+        FrozenServer.Thaw(_postgres?.Process);
+        FrozenServer.Thaw(_redis?.Process);
         await base.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         if (_redis is not null)
@@ -55,19 +53,5 @@ public sealed class FrozenServersFactory : ApiFactory
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("select count(*) from jobs", connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    // The server and every process it started (PostgreSQL's backends), the server first so that it starts no new one.
-    public static void Freeze(ChildProcess? server) => SignalTree(server, Signals.Stop);
-
-    public static void Thaw(ChildProcess? server) => SignalTree(server, Signals.Cont);
-
-    private static void SignalTree(ChildProcess? server, int signal)
-    {
-        if (server is null || server.HasExited)
-        {
-            return;
-        }
-        ProcessTree.Signal(server.Id, signal);
     }
 }

@@ -9,7 +9,9 @@ namespace ContentPlatform.Tests.Jobs;
 
 // A backing server frozen whole (SIGSTOP on it and its children) under a Worker with jobs queued and in flight:
 // once it thaws every job runs to success exactly once, with its attempts not spent on the outage. Each test
-// freezes a server of its own, never the shared ones.
+// freezes a server of its own (FrozenServer), never the shared ones. Without the Worker's DatabaseGate the PostgreSQL
+// case fails: the jobs in flight at the freeze cannot write their outcome, their messages are taken over after the
+// visibility timeout, and they run a second time (checked by disabling the gate).
 [Collection(RealProcesses.Name)]
 public sealed class JobOutageTests
 {
@@ -42,7 +44,7 @@ public sealed class JobOutageTests
         var jobs = await EnqueueAsync(engine, 40);
         await Eventually.TrueAsync(() => !counts.Runs.IsEmpty, "a first job to start");
 
-        await FreezeAsync(postgres.Process.Id);
+        await FreezeAsync(postgres.Process);
 
         await AssertEachSucceededOnceAsync(engine, jobs, counts);
         Assert.Equal(0, await engine.Redis.StreamLengthAsync($"{prefix}dead-letter"));
@@ -62,7 +64,7 @@ public sealed class JobOutageTests
         var jobs = await EnqueueAsync(engine, 40);
         await Eventually.TrueAsync(() => !counts.Runs.IsEmpty, "a first job to start");
 
-        await FreezeAsync(redis.Process.Id);
+        await FreezeAsync(redis.Process);
 
         await AssertEachSucceededOnceAsync(engine, jobs, counts);
         // Outcomes committed while Redis was away still announce themselves, once.
@@ -75,16 +77,11 @@ public sealed class JobOutageTests
         }
     }
 
-    private static async Task FreezeAsync(int serverPid)
+    private static async Task FreezeAsync(ChildProcess server)
     {
-        ProcessTree.Signal(serverPid, Signals.Stop);
-        try
+        using (FrozenServer.Freeze(server))
         {
             await Task.Delay(Outage);
-        }
-        finally
-        {
-            ProcessTree.Signal(serverPid, Signals.Cont);
         }
     }
 

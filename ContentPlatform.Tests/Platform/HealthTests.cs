@@ -1,5 +1,4 @@
 using System.Net;
-using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using ContentPlatform.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -27,7 +26,7 @@ public sealed class HealthTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _redis.Process.Signal(Signals.Cont);
+        FrozenServer.Thaw(_redis.Process);
         await _api.DisposeAsync();
         await _redis.DisposeAsync();
     }
@@ -38,10 +37,11 @@ public sealed class HealthTests : IAsyncLifetime
         using var client = _api.CreateClient();
         Assert.Equal("Healthy", await WaitForHealthAsync(client, "Healthy"));
 
-        _redis.Process.Signal(Signals.Stop);
-        Assert.Equal("Unhealthy", await WaitForHealthAsync(client, "Unhealthy"));
+        using (FrozenServer.Freeze(_redis.Process))
+        {
+            Assert.Equal("Unhealthy", await WaitForHealthAsync(client, "Unhealthy"));
+        }
 
-        _redis.Process.Signal(Signals.Cont);
         Assert.Equal("Healthy", await WaitForHealthAsync(client, "Healthy"));
     }
 
@@ -49,16 +49,11 @@ public sealed class HealthTests : IAsyncLifetime
     public async Task Alive_answers_while_redis_is_frozen()
     {
         using var client = _api.CreateClient();
-        _redis.Process.Signal(Signals.Stop);
-        try
+        using (FrozenServer.Freeze(_redis.Process))
         {
             var response = await client.GetAsync("/alive");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-        }
-        finally
-        {
-            _redis.Process.Signal(Signals.Cont);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using ContentPlatform.Data.Entities;
 using StackExchange.Redis;
 
@@ -26,7 +25,7 @@ public sealed partial class JobEvents
     // Jobs and users with at least one reader on this process.
     internal int WatchedKeyCount => _jobWatchers.KeyCount + _userWatchers.KeyCount;
 
-    // Whether the user's terminal events reach a reader here: true once ListenUserAsync (or SubscribeUserAsync) listens.
+    // Whether the user's terminal events reach a reader here: true once ListenUserAsync listens.
     internal bool IsWatchingUser(Guid userId) => _userWatchers.Of(userId).Any();
 
     internal JobEvents(IConnectionMultiplexer redis, JobKeys keys, JobStore store)
@@ -90,17 +89,6 @@ public sealed partial class JobEvents
         {
             _jobWatchers.Remove(jobId, signal);
             signal.Dispose();
-        }
-    }
-
-    // Terminal events of the user's jobs from now on, for as long as the caller listens.
-    public async IAsyncEnumerable<JobEvent> SubscribeUserAsync(Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var listening = await ListenUserAsync(userId, jobEvent => channel.Writer.TryWrite(jobEvent));
-        await foreach (var jobEvent in channel.Reader.ReadAllAsync(cancellationToken))
-        {
-            yield return jobEvent;
         }
     }
 

@@ -154,26 +154,18 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         var userId = await _engine.CreateUserAsync();
         var otherUser = await _engine.CreateUserAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var received = ReadFirstAsync(_engine.Events.SubscribeUserAsync(userId, cts.Token));
+        var received = new TaskCompletionSource<JobEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listening = await _engine.Events.ListenUserAsync(userId, jobEvent => received.TrySetResult(jobEvent));
 
         // Delayed, so both end well after the subscription has registered, however loaded the machine.
         var delay = TimeSpan.FromSeconds(2);
         await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(otherUser), new { }) { Delay = delay }, default);
         var (job, _) = await _engine.Queue.EnqueueAsync(new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(userId), new { }) { Delay = delay }, default);
 
-        var jobEvent = await received;
+        var jobEvent = await received.Task.WaitAsync(cts.Token);
         Assert.Equal(job.Id, jobEvent.JobId);
         Assert.Equal(JobEventTypes.Succeeded, jobEvent.Type);
         Assert.Equal(userId, jobEvent.Data.GetProperty("userId").GetGuid());
-    }
-
-    private static async Task<JobEvent> ReadFirstAsync(IAsyncEnumerable<JobEvent> events)
-    {
-        await foreach (var jobEvent in events)
-        {
-            return jobEvent;
-        }
-        throw new InvalidOperationException("The subscription ended without an event.");
     }
 
     private async Task<List<JobEvent>> ReadAllAsync(Guid jobId, string? after)

@@ -4,9 +4,10 @@ namespace ContentPlatform.Jobs;
 
 // Coalesces concurrent writes into one call of `write` per batch (one SQL statement and one commit for
 // many jobs). While one batch is being written the next fills up, so batches grow with load by themselves.
+// An item whose caller stopped waiting before its batch was sent is left out: nothing is written for it.
 internal sealed class BatchWriter<TItem, TResult> : IAsyncDisposable
 {
-    private readonly record struct Pending(TItem Item, TaskCompletionSource<TResult> Completion);
+    private readonly record struct Pending(TItem Item, TaskCompletionSource<TResult> Completion, CancellationToken Cancellation);
 
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>();
     private readonly Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> _write;
@@ -25,10 +26,10 @@ internal sealed class BatchWriter<TItem, TResult> : IAsyncDisposable
         }
     }
 
-    public Task<TResult> WriteAsync(TItem item)
+    public Task<TResult> WriteAsync(TItem item, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_channel.Writer.TryWrite(new Pending(item, completion)))
+        if (!_channel.Writer.TryWrite(new Pending(item, completion, cancellationToken)))
         {
             throw new ObjectDisposedException(nameof(BatchWriter<TItem, TResult>));
         }
@@ -42,6 +43,11 @@ internal sealed class BatchWriter<TItem, TResult> : IAsyncDisposable
         {
             while (batch.Count < _maxBatch && _channel.Reader.TryRead(out var pending))
             {
+                if (!pending.Completion.Task.IsCompleted && pending.Cancellation.IsCancellationRequested)
+                {
+                    pending.Completion.TrySetCanceled(pending.Cancellation);
+                    continue;
+                }
                 batch.Add(pending);
             }
             if (batch.Count == 0)

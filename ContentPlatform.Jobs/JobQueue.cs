@@ -63,11 +63,11 @@ public sealed class JobQueue : IAsyncDisposable
     }
 
     // Concurrent enqueues share one insert; a caller that stops waiting (its request's budget is spent while the
-    // database stalls) leaves nothing behind: a row the insert still writes is removed again, since no message
-    // will ever be published for it.
+    // database stalls) leaves nothing behind: its row is left out of a batch not yet sent, and a row the insert
+    // still writes is removed again, since no message will ever be published for it.
     private async Task<Job?> InsertAsync(NewJob newJob, CancellationToken cancellationToken)
     {
-        var insert = _inserts.WriteAsync(newJob);
+        var insert = _inserts.WriteAsync(newJob, cancellationToken);
         try
         {
             return await insert.WaitAsync(cancellationToken);
@@ -196,7 +196,7 @@ public sealed class JobQueue : IAsyncDisposable
     private async Task PublishAsync(Job job)
     {
         using var _ = JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind);
-        await _publishes.WriteAsync(job);
+        await _publishes.WriteAsync(job, CancellationToken.None);
     }
 
     private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<Job> jobs)

@@ -98,7 +98,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
     }
 
-    public Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken) => _reads.Value.WriteAsync(id).WaitAsync(cancellationToken);
+    public Task<Job?> GetAsync(Guid id, CancellationToken cancellationToken) => _reads.Value.WriteAsync(id, cancellationToken).WaitAsync(cancellationToken);
 
     // Prepared (once per pooled connection): a lookup by primary key has one plan whatever the table's size.
     private static async Task<IReadOnlyList<Job?>> GetManyAsync(NpgsqlDataSource dataSource, IReadOnlyList<Guid> ids)

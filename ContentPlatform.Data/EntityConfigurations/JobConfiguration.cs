@@ -15,7 +15,6 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         job.Property(j => j.Payload).HasColumnType("jsonb");
         job.Property(j => j.Result).HasColumnType("jsonb");
         job.HasIndex(j => new { j.UserId, j.CreatedAt });
-        job.HasIndex(j => new { j.SessionId, j.CreatedAt });
         // Reconciliation scans unfinished jobs only.
         job.HasIndex(j => new { j.Status, j.ScheduledFor }).HasFilter("status in ('queued', 'running')");
         // One queued-or-running job per kind and subject, enforced by the database (idempotent triggers).

@@ -280,9 +280,6 @@ namespace ContentPlatform.Data.Migrations
                         .HasDatabaseName("ix_jobs_kind_subject_id")
                         .HasFilter("subject_id is not null and status in ('queued', 'running')");
 
-                    b.HasIndex("SessionId", "CreatedAt")
-                        .HasDatabaseName("ix_jobs_session_id_created_at");
-
                     b.HasIndex("Status", "ScheduledFor")
                         .HasDatabaseName("ix_jobs_status_scheduled_for")
                         .HasFilter("status in ('queued', 'running')");

@@ -33,7 +33,7 @@ internal sealed partial class JobCompletions : IAsyncDisposable
     }
 
     // Not awaited by the caller: the slot is released once the outcome is committed and acknowledged (or could not be).
-    public void Add(Completion completion) => _ = _writer.WriteAsync(completion);
+    public void Add(Completion completion) => _ = _writer.WriteAsync(completion, CancellationToken.None);
 
     private async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions)
     {

@@ -22,8 +22,8 @@ internal sealed class JobKeys(string prefix)
     // One job's events (progress, then one terminal event), capped and expiring after the job ends.
     public RedisKey Events(Guid jobId) => $"{Prefix}events:{jobId:N}";
 
-    // Present while Redis still holds everything published since the reconciler last looked;
-    // its absence means Redis lost its data and queued jobs must be published again.
+    // "<run id> <Unix ms>": the Redis process (INFO run_id) the reconciler last looked at, and when (JobScripts.Sentinel).
+    // Its absence means Redis lost its data; another run id, that Redis restarted and may have lost its last writes.
     public RedisKey Sentinel => $"{Prefix}sentinel";
 
     // Pub/sub: a job kind has work (wakes idle Workers).
@@ -60,6 +60,21 @@ internal static class JobMessage
 
 internal static class JobScripts
 {
+    // Sentinel: what Redis may have lost since the reconciler last looked, and the mark that it looked now.
+    // KEYS[1] the sentinel; ARGV[1] now (Unix ms). Returns -1 when the sentinel is missing (Redis lost its data, or
+    // never had the queue), the Unix ms of the last look when Redis restarted since (a process ends with up to a
+    // second or two of acknowledged writes missing from its append-only file after a machine crash), else 0. A
+    // sentinel of another form (as written before run ids were kept) is taken over as it is.
+    public const string Sentinel = """
+        local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+        local seen = redis.call('GET', KEYS[1])
+        redis.call('SET', KEYS[1], run .. ' ' .. ARGV[1])
+        if not seen then return -1 end
+        local seenRun, seenAt = string.match(seen, '^(%x+) (%d+)$')
+        if seenRun == nil or seenRun == run then return 0 end
+        return tonumber(seenAt)
+        """;
+
     // Enqueue: publish ready jobs, as many as were inserted together, in one call: one XADD each, one wake-up for all.
     // KEYS[i]: the stream of job i. ARGV[1] wake channel, ARGV[2] wake message (the kinds);
     // then 3 per job: id, traceparent, tracestate. Returns the number of jobs.

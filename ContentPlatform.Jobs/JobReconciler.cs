@@ -7,13 +7,18 @@ namespace ContentPlatform.Jobs;
 
 // At start and every Jobs:ReconcileInterval: when Redis no longer holds the sentinel key (it restarted
 // empty, or was flushed), every job still queued in PostgreSQL is published again — ready ones to their
-// stream, delayed ones to their delayed set at their time. Whoever sets the sentinel back does the work.
-// A job published twice runs once: the second message finds its row no longer queued.
+// stream, delayed ones to their delayed set at their time. When Redis restarted with its data, what it acknowledged
+// just before it stopped may still be missing (an append-only file is written to disk once a second), so the jobs
+// queued or requeued since the reconciler last looked are published again. Whoever sets the sentinel back does the
+// work. A job published twice runs once: the second message finds its row no longer queued.
 internal sealed partial class JobReconciler(
     IConnectionMultiplexer redis, JobKeys keys, JobStore store, IOptions<JobsOptions> options, ILogger<JobReconciler> logger)
     : BackgroundService
 {
     private const int Page = 1000;
+
+    // Before the last look: the writes Redis may have lost before it stopped, and the servers' clocks' differences.
+    private static readonly TimeSpan RestartMargin = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,15 +40,17 @@ internal sealed partial class JobReconciler(
     internal async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
-        if (!await db.StringSetAsync(keys.Sentinel, DateTimeOffset.UtcNow.ToString("O"), when: When.NotExists))
+        var seen = (long)await db.ScriptEvaluateAsync(JobScripts.Sentinel, [keys.Sentinel], [DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()]);
+        if (seen == 0)
         {
             return 0;
         }
+        DateTime? since = seen > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(seen).UtcDateTime - RestartMargin : null;
         var published = 0;
         var after = Guid.Empty;
         while (true)
         {
-            var jobs = await store.ListQueuedAsync(after, Page, cancellationToken);
+            var jobs = await store.ListQueuedAsync(since, after, Page, cancellationToken);
             if (jobs.Count == 0)
             {
                 break;
@@ -57,7 +64,11 @@ internal sealed partial class JobReconciler(
             after = jobs[^1].Id;
         }
         await db.PublishAsync(keys.WakeChannel, "*");
-        if (published > 0)
+        if (since is { } restartedSince)
+        {
+            LogRestarted(published, restartedSince);
+        }
+        else if (published > 0)
         {
             LogRepublished(published);
         }
@@ -66,6 +77,9 @@ internal sealed partial class JobReconciler(
 
     [LoggerMessage(LogLevel.Warning, "Redis had lost the job queue's data: published {Count} queued jobs again")]
     private partial void LogRepublished(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Redis restarted: published the {Count} jobs queued since {Since:O} again, in case it lost their messages")]
+    private partial void LogRestarted(int count, DateTime since);
 
     [LoggerMessage(LogLevel.Warning, "Job reconciliation failed; trying again at the next interval")]
     private partial void LogFailed(Exception ex);

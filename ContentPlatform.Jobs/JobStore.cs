@@ -260,10 +260,16 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     }
 
     // Queued jobs in id order, a page at a time (the reconciler republishes them).
-    internal async Task<IReadOnlyList<Job>> ListQueuedAsync(Guid after, int limit, CancellationToken cancellationToken)
+    // Queued jobs by id after `after`; with `updatedSince`, only those queued or requeued since then.
+    internal async Task<IReadOnlyList<Job>> ListQueuedAsync(DateTime? updatedSince, Guid after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.status = 'queued' and j.id > @after order by j.id limit @limit");
+            $"select {Columns} from jobs j where j.status = 'queued' {(updatedSince is null ? "" : "and j.updated_at >= @since")} " +
+            "and j.id > @after order by j.id limit @limit");
+        if (updatedSince is { } since)
+        {
+            command.Parameters.AddWithValue("since", since);
+        }
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("limit", limit);
         return (await ReadJobsAsync(command, cancellationToken)).Values.OrderBy(j => j.Id).ToList();

@@ -148,4 +148,39 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         }
         Assert.Equal(JobStatus.Succeeded, (await api.WaitForEndAsync(late.Id)).Status);
     }
+
+    [Fact]
+    public async Task After_Redis_restarts_without_the_last_messages_it_acknowledged_those_jobs_are_published_again_and_complete()
+    {
+        var servers = await TestServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync("jobs");
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var options = new RedisServerOptions(TestServers.NewTempDirectory("restart-redis"), TestServers.FreePort(), "pw");
+        Job ready, delayed;
+        await using (var redis = await RedisServer.StartAsync(options, null, CancellationToken.None))
+        {
+            // A Worker without handlers: its reconciler looks at Redis, and the jobs wait.
+            await using var api = await JobEngineHost.StartAsync(database, redis.ConnectionString, prefix, _ => { });
+            await Eventually.TrueAsync(async () => (await api.Redis.StringGetAsync($"{prefix}sentinel")).HasValue, "the reconciler's first look");
+            ready = (await api.Queue.EnqueueAsync(Sleep(0), default)).Job;
+            delayed = (await api.Queue.EnqueueAsync(Sleep(0) with { Delay = TimeSpan.FromSeconds(1) }, default)).Job;
+            // Acknowledged, then missing from the append-only file when Redis comes back after a machine crash; the
+            // sentinel, written long before, is still there.
+            await api.Redis.KeyDeleteAsync([$"{prefix}stream:{DiagnosticHandlers.Sleep}", $"{prefix}delayed:{DiagnosticHandlers.Sleep}"]);
+        }
+
+        await using var restarted = await RedisServer.StartAsync(options, null, CancellationToken.None);
+        await using (var look = await ConnectionMultiplexer.ConnectAsync(restarted.ConnectionString))
+        {
+            Assert.True((await look.GetDatabase().StringGetAsync($"{prefix}sentinel")).HasValue, "the sentinel came back with the data");
+        }
+        await using var worker = await JobEngineHost.StartAsync(database, restarted.ConnectionString, prefix, w => w.AddDiagnosticHandlers());
+
+        foreach (var job in new[] { ready, delayed })
+        {
+            var row = await worker.WaitForEndAsync(job.Id);
+            Assert.Equal(JobStatus.Succeeded, row.Status);
+            Assert.Equal(1, row.Attempts);
+        }
+    }
 }

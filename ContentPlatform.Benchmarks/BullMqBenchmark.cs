@@ -41,7 +41,7 @@ internal sealed class BullMqBenchmark(string directory)
                 Console.WriteLine($"  {program}: {line}");
             }
         });
-        await process.Exited;
+        await process.Completed;
         return process.ExitCode;
     }
 }

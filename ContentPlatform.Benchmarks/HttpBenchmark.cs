@@ -90,7 +90,7 @@ internal static class HttpBenchmark
         // background thread, seconds of CPU taken from whichever path happens to be measured then. The enqueues come
         // first in a round, so the rows they add are vacuumed while the polls run, not in the first measured path.
         Console.WriteLine("Warming up ...");
-        await using (var compilation = new TieredCompilationCpu(sides["ours"].Where(p => p.Name == "Api").Select(p => p.Pid)))
+        await using (var compilation = new TieredCompilationCpu(sides["ours"].Where(p => p.Name == "Api").SelectMany(p => ProcessCpu.TreePids(p.Pid))))
         {
             for (var round = 1; ; round++)
             {
@@ -187,7 +187,7 @@ internal static class HttpBenchmark
         }
         await using var load = ChildProcess.Start(new ChildProcessSpec("node", arguments) { WorkingDirectory = node },
             line => json = line.StartsWith('{') ? line : json);
-        await load.Exited;
+        await load.Completed;
         if (load.ExitCode != 0 || json is null)
         {
             throw new InvalidOperationException($"autocannon failed on {method} {url} (exit code {load.ExitCode}).");

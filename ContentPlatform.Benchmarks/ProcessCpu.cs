@@ -6,24 +6,33 @@ internal static class ProcessCpu
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static TimeSpan OfTree(int rootPid)
+    public static TimeSpan OfTree(int rootPid) =>
+        TimeSpan.FromSeconds(Tree(rootPid).Sum(p => p.Ticks) / TicksPerSecond);
+
+    // The process and its live descendants (e.g. `dotnet run` and the program it started).
+    public static IReadOnlyList<int> TreePids(int rootPid) => Tree(rootPid).Select(p => p.Pid).ToList();
+
+    private static List<Stat> Tree(int rootPid)
     {
         var processes = Directory.EnumerateDirectories("/proc")
             .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? Read(pid) : null)
             .OfType<Stat>()
             .ToList();
         var children = processes.ToLookup(p => p.ParentPid);
-        var total = 0L;
+        var tree = new List<Stat>();
         var pending = new Stack<int>([rootPid]);
         while (pending.TryPop(out var pid))
         {
-            total += processes.FirstOrDefault(p => p.Pid == pid)?.Ticks ?? 0;
+            if (processes.FirstOrDefault(p => p.Pid == pid) is { } process)
+            {
+                tree.Add(process);
+            }
             foreach (var child in children[pid])
             {
                 pending.Push(child.Pid);
             }
         }
-        return TimeSpan.FromSeconds(total / TicksPerSecond);
+        return tree;
     }
 
     private sealed record Stat(int Pid, int ParentPid, long Ticks);

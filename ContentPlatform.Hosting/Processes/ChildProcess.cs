@@ -11,6 +11,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildProcess(Process process)
     {
@@ -27,6 +29,10 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
     public Task Exited => _exited.Task;
+
+    // Exited, and every line it wrote handed to onOutput: the process can end before its last lines are read from the
+    // pipes. A process whose own children keep its output open is not completed until they end too.
+    public Task Completed => Task.WhenAll(_exited.Task, _outputEnded.Task, _errorEnded.Task);
 
     public static ChildProcess Start(ChildProcessSpec spec, Action<string>? onOutput = null)
     {
@@ -62,12 +68,25 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
         var process = Spawner.Start(startInfo);
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onOutput?.Invoke(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onOutput?.Invoke(e.Data); };
+        process.OutputDataReceived += (_, e) => Receive(e.Data, child._outputEnded);
+        process.ErrorDataReceived += (_, e) => Receive(e.Data, child._errorEnded);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         process.StandardInput.Close();
         return child;
+
+        // A null line is the end of the stream.
+        void Receive(string? line, TaskCompletionSource ended)
+        {
+            if (line is null)
+            {
+                ended.TrySetResult();
+            }
+            else
+            {
+                onOutput?.Invoke(line);
+            }
+        }
     }
 
     // SIGTERM (or the given signal), then SIGKILL if it has not exited within the grace period.

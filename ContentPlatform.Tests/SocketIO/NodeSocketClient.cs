@@ -56,11 +56,18 @@ public sealed class NodeSocketClient : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {
+            // A client that ends on its own (after connect_error nothing keeps Node running) may exit before its
+            // last lines are read: those count.
+            var exited = _process.HasExited;
+            if (exited)
+            {
+                await _process.Completed.WaitAsync(Timeout);
+            }
             if (EventsNamed(name).Skip(count - 1).FirstOrDefault() is { ValueKind: JsonValueKind.Object } found)
             {
                 return found;
             }
-            if (_process.HasExited)
+            if (exited)
             {
                 throw new InvalidOperationException($"The client exited before '{name}' #{count}:\n{Log()}");
             }

@@ -1,7 +1,7 @@
 namespace ContentPlatform.Benchmarks;
 
-// CPU time (user + system) used by a process and its live descendants, from /proc. On a shared machine
-// wall-clock throughput moves with the other load; CPU time per job shows where the work goes regardless.
+// CPU time (user + system) used by a process and its descendants, live or ended and reaped, from /proc. On a shared
+// machine wall-clock throughput moves with the other load; CPU time per job shows where the work goes regardless.
 internal static class ProcessCpu
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
@@ -54,7 +54,8 @@ internal static class ProcessCpu
         }
         // "pid (comm) state ppid ..."; comm may contain spaces, so split after its closing parenthesis.
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        return new Stat(pid, int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]));
+        // utime + stime, and cutime + cstime: the children it has reaped (a PostgreSQL backend that ended) stay counted.
+        return new Stat(pid, int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]));
     }
 }
 

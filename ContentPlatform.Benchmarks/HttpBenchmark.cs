@@ -21,7 +21,6 @@ internal static class HttpBenchmark
 
     private sealed record Target(string Path, string Side, string Kind, int Connections, double TargetRatio, double TargetP99Ms);
 
-    private static readonly TimeSpan SettledCompilation = TimeSpan.FromMilliseconds(30);
     private const int MaxWarmUpRounds = 8;
 
     private const string Status = "status";
@@ -90,24 +89,14 @@ internal static class HttpBenchmark
         // background thread, seconds of CPU taken from whichever path happens to be measured then. The enqueues come
         // first in a round, so the rows they add are vacuumed while the polls run, not in the first measured path.
         Console.WriteLine("Warming up ...");
-        await using (var compilation = new TieredCompilationCpu(sides["ours"].Where(p => p.Name == "Api").SelectMany(p => ProcessCpu.TreePids(p.Pid))))
-        {
-            for (var round = 1; ; round++)
+        await TieredCompilationCpu.WarmUpAsync(sides["ours"].Where(p => p.Name == "Api").SelectMany(p => ProcessCpu.TreePids(p.Pid)),
+            MaxWarmUpRounds, rounds => $"{rounds} round(s) of every path, in the Api", async () =>
             {
-                var before = compilation.Total;
                 foreach (var (target, url, method, body) in runs.OrderBy(run => run.Target.Kind == Status))
                 {
                     await RunLoadAsync(node, url, method, body, token, target.Connections, Math.Min(5, settings.DurationSeconds));
                 }
-                var compiling = compilation.Total - before;
-                if (compiling <= SettledCompilation || round == MaxWarmUpRounds)
-                {
-                    Console.WriteLine($"  {round} round(s), the Api's tiered compilation {compilation.Total.TotalMilliseconds:N0} ms of CPU in all, " +
-                        $"{compiling.TotalMilliseconds:N0} ms in the last round{(compiling <= SettledCompilation ? "" : " (not settled)")}");
-                    break;
-                }
-            }
-        }
+            });
         var results = new List<(Target Target, Load Load)>();
         foreach (var (target, url, method, body) in runs)
         {

@@ -31,7 +31,6 @@ internal static class JobBenchmark
     // takes tens of seconds, and seconds of CPU, to optimize every hot method. BullMQ gets as many warm-up jobs.
     public const int WarmUp = 5000;
     private const int MaxWarmUpRounds = 30;
-    private static readonly TimeSpan SettledCompilation = TimeSpan.FromMilliseconds(30);
 
     public static async Task RunAsync(JobBenchmarkSettings settings)
     {
@@ -197,24 +196,10 @@ internal static class JobBenchmark
         }
     }
 
-    // Returns the number of warm-up jobs run: rounds of WarmUp until a round's tiered compilation took at most
-    // SettledCompilation in all processes together.
-    private static async Task<int> WarmUpAsync(JobQueue queue, IDatabase redis, JobKeys keys, string connectionString, int producers, IEnumerable<int> workers)
-    {
-        await using var compilation = new TieredCompilationCpu([Environment.ProcessId, .. workers]);
-        for (var round = 1; ; round++)
-        {
-            var before = compilation.Total;
-            await EnqueueAndWaitAsync(queue, redis, keys, connectionString, WarmUp, producers);
-            var compiling = compilation.Total - before;
-            if (compiling <= SettledCompilation || round == MaxWarmUpRounds)
-            {
-                Console.WriteLine($"  warm-up: {round * WarmUp:N0} jobs, tiered compilation {compilation.Total.TotalMilliseconds:N0} ms of CPU in all, " +
-                    $"{compiling.TotalMilliseconds:N0} ms in the last round{(compiling <= SettledCompilation ? "" : " (not settled)")}");
-                return round * WarmUp;
-            }
-        }
-    }
+    // Returns the number of warm-up jobs run: rounds of WarmUp until .NET's tiered compilation settled in all processes.
+    private static async Task<int> WarmUpAsync(JobQueue queue, IDatabase redis, JobKeys keys, string connectionString, int producers, IEnumerable<int> workers) =>
+        WarmUp * await TieredCompilationCpu.WarmUpAsync([Environment.ProcessId, .. workers], MaxWarmUpRounds,
+            rounds => $"{rounds * WarmUp:N0} jobs", () => EnqueueAndWaitAsync(queue, redis, keys, connectionString, WarmUp, producers));
 
     // Returns how long the enqueueing took; completes when every job has succeeded.
     private static async Task<TimeSpan> EnqueueAndWaitAsync(JobQueue queue, IDatabase redis, JobKeys keys, string connectionString, int count, int producers)

@@ -65,6 +65,7 @@ internal static class ProcessCpu
 internal sealed class TieredCompilationCpu : IAsyncDisposable
 {
     private const string ThreadName = ".NET Tiered Com";
+    private static readonly TimeSpan Settled = TimeSpan.FromMilliseconds(30);
     private readonly int[] _pids;
     private readonly Dictionary<(int Pid, int Tid), long> _seen = [];
     private readonly CancellationTokenSource _stop = new();
@@ -76,6 +77,25 @@ internal sealed class TieredCompilationCpu : IAsyncDisposable
         _pids = pids.ToArray();
         Sample();
         _sampling = SampleAsync();
+    }
+
+    // Runs rounds until one took at most Settled of tiered compilation in the processes (or maxRounds were run), and
+    // says so in one line; returns how many rounds ran.
+    public static async Task<int> WarmUpAsync(IEnumerable<int> pids, int maxRounds, Func<int, string> what, Func<Task> round)
+    {
+        await using var compilation = new TieredCompilationCpu(pids);
+        for (var rounds = 1; ; rounds++)
+        {
+            var before = compilation.Total;
+            await round();
+            var compiling = compilation.Total - before;
+            if (compiling <= Settled || rounds == maxRounds)
+            {
+                Console.WriteLine($"  warm-up: {what(rounds)}, tiered compilation {compilation.Total.TotalMilliseconds:N0} ms of CPU in all, " +
+                    $"{compiling.TotalMilliseconds:N0} ms in the last round{(compiling <= Settled ? "" : " (not settled)")}");
+                return rounds;
+            }
+        }
     }
 
     public TimeSpan Total

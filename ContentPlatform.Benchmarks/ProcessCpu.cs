@@ -79,17 +79,21 @@ internal sealed class TieredCompilationCpu : IAsyncDisposable
         _sampling = SampleAsync();
     }
 
-    // Runs rounds until one took at most Settled of tiered compilation in the processes (or maxRounds were run), and
-    // says so in one line; returns how many rounds ran.
+    // Runs rounds until two in a row took at most Settled of tiered compilation in the processes (or maxRounds were
+    // run), and says so in one line; returns how many rounds ran. One quiet round is not enough: the runtime delays
+    // tier-up while methods are still being called for the first time, so a first round can be quiet and the
+    // compilation fall into the measured window.
     public static async Task<int> WarmUpAsync(IEnumerable<int> pids, int maxRounds, Func<int, string> what, Func<Task> round)
     {
         await using var compilation = new TieredCompilationCpu(pids);
+        var quietRounds = 0;
         for (var rounds = 1; ; rounds++)
         {
             var before = compilation.Total;
             await round();
             var compiling = compilation.Total - before;
-            if (compiling <= Settled || rounds == maxRounds)
+            quietRounds = compiling <= Settled ? quietRounds + 1 : 0;
+            if (quietRounds == 2 || rounds == maxRounds)
             {
                 Console.WriteLine($"  warm-up: {what(rounds)}, tiered compilation {compilation.Total.TotalMilliseconds:N0} ms of CPU in all, " +
                     $"{compiling.TotalMilliseconds:N0} ms in the last round{(compiling <= Settled ? "" : " (not settled)")}");

@@ -28,9 +28,9 @@ internal sealed record ProgressWrite(Guid JobId, int Attempt, JobProgress Progre
 // and every status change is guarded by the status (and attempt) it expects, so concurrent Workers,
 // cancels and retries cannot overwrite each other.
 // In the batched updates the expected status arrives as a column of the unnest()ed rows rather than as a
-// constant: a constant would let the planner read the partial status index, i.e. every queued or running
-// job, whenever its statistics are stale (they always are under load), so a claim would cost more the
-// deeper the queue. As it is, every row is found by its primary key.
+// constant, so the planner has no constant to weigh against a partial index of unfinished jobs while its
+// statistics are stale (they always are under load): every row is found by its primary key, whatever the
+// queue's depth. Claims and retries change no indexed value (JobConfiguration), so they are HOT updates.
 // The one way to the table for the Api's reads too (its writes go through JobQueue); the Worker's side is internal.
 public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
@@ -55,7 +55,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
                    now() + make_interval(secs => u.delay), now(), now(), u.trace_parent, u.trace_state
             from unnest(@id, @kind, @user_id, @session_id, @subject_id, @payload, @max_attempts, @delay, @trace_parent, @trace_state)
                  as u(id, kind, user_id, session_id, subject_id, payload, max_attempts, delay, trace_parent, trace_state)
-            on conflict (kind, subject_id) where subject_id is not null and status in ('queued', 'running') do nothing
+            on conflict (kind, subject_id) where subject_id is not null and active do nothing
             returning j.id, j.scheduled_for, j.created_at
             """;
         // In a transaction committed only once the insert has answered: if the server stalls and the statement
@@ -92,7 +92,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     internal async Task<Job?> FindActiveAsync(string kind, Guid subjectId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = @subject and j.status in ('queued', 'running')");
+            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = @subject and j.active");
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("subject", subjectId);
         return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
@@ -124,7 +124,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     public async Task<IReadOnlyList<Job>> ListActiveAsync(string kind, IReadOnlyList<Guid> subjectIds, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = any(@subjects) and j.status in ('queued', 'running')");
+            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = any(@subjects) and j.active");
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.Add(Array("subjects", NpgsqlDbType.Uuid, subjectIds));
         return (await ReadJobsAsync(command, cancellationToken)).Values.ToList();
@@ -264,7 +264,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     internal async Task<IReadOnlyList<Job>> ListQueuedAsync(DateTime? updatedSince, Guid after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.status = 'queued' {(updatedSince is null ? "" : "and j.updated_at >= @since")} " +
+            $"select {Columns} from jobs j where j.active and j.status = 'queued' {(updatedSince is null ? "" : "and j.updated_at >= @since")} " +
             "and j.id > @after order by j.id limit @limit");
         if (updatedSince is { } since)
         {

@@ -166,6 +166,12 @@ namespace ContentPlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("Active")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("boolean")
+                        .HasColumnName("active")
+                        .HasComputedColumnSql("status in ('queued', 'running')", true);
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
@@ -275,19 +281,21 @@ namespace ContentPlatform.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_jobs");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_jobs_active")
+                        .HasFilter("active");
+
                     b.HasIndex("Kind", "SubjectId")
                         .IsUnique()
                         .HasDatabaseName("ix_jobs_kind_subject_id")
-                        .HasFilter("subject_id is not null and status in ('queued', 'running')");
-
-                    b.HasIndex("Status", "ScheduledFor")
-                        .HasDatabaseName("ix_jobs_status_scheduled_for")
-                        .HasFilter("status in ('queued', 'running')");
+                        .HasFilter("subject_id is not null and active");
 
                     b.HasIndex("UserId", "CreatedAt")
                         .HasDatabaseName("ix_jobs_user_id_created_at");
 
                     b.ToTable("jobs", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("ContentPlatform.Data.Entities.Organization", b =>

@@ -43,7 +43,7 @@ public sealed partial class JobEvents
         try
         {
             var after = afterEventId is not null && StreamId().IsMatch(afterEventId) ? afterEventId : null;
-            var checkedStore = false;
+            var waited = false;
             while (true)
             {
                 var entries = await _redis.GetDatabase().StreamRangeAsync(
@@ -62,11 +62,11 @@ public sealed partial class JobEvents
                 {
                     continue;
                 }
-                // Nothing new. Before waiting (first time) and after a quiet spell, look at the row: the job
-                // may have ended while its events expired or were lost with Redis' data.
-                if (!checkedStore || !await signal.WaitAsync(QuietCheck, cancellationToken))
+                // Before the first wait, and after a wait that brought no event, look at the row: a job that never
+                // reported progress ends without an event stream, and a stream may have expired or been lost with
+                // Redis' data.
+                if (!waited || entries.Length == 0)
                 {
-                    checkedStore = true;
                     var job = await _store.GetAsync(jobId, cancellationToken);
                     if (job is null)
                     {
@@ -81,8 +81,11 @@ public sealed partial class JobEvents
                             yield return FromRow(job);
                             yield break;
                         }
+                        continue;
                     }
                 }
+                waited = true;
+                await signal.WaitAsync(QuietCheck, cancellationToken);
             }
         }
         finally
@@ -196,13 +199,12 @@ public sealed partial class JobEvents
         }
     }
 
-    private static JobEvent FromRow(Job job)
-    {
-        var completedAt = job.CompletedAt ?? job.UpdatedAt;
-        var id = $"{new DateTimeOffset(completedAt, TimeSpan.Zero).ToUnixTimeMilliseconds()}-0";
-        var type = job.Status == JobStatus.Succeeded ? JobEventTypes.Succeeded : JobEventTypes.Failed;
-        return new JobEvent(id, job.Id, type, Parse(JobEventPublisher.TerminalData(job)));
-    }
+    private static JobEvent FromRow(Job job) =>
+        new(RowEventId(job), job.Id, JobEventPublisher.TerminalType(job), Parse(JobEventPublisher.TerminalData(job)));
+
+    // The id of a terminal event that is not in an event stream: a stream id at the job's end.
+    internal static string RowEventId(Job job) =>
+        $"{new DateTimeOffset(job.CompletedAt ?? job.UpdatedAt, TimeSpan.Zero).ToUnixTimeMilliseconds()}-0";
 
     private static JsonElement Parse(string json)
     {

@@ -19,7 +19,9 @@ internal sealed class JobKeys(string prefix)
     // Messages delivered more than MaxDeliveries times, with the reason they were set aside.
     public RedisKey DeadLetter => $"{Prefix}dead-letter";
 
-    // One job's events (progress, then one terminal event), capped and expiring after the job ends.
+    // One job's events: its progress, then one terminal event; capped, and expiring after the job ends. A job that
+    // never reported progress has none: its end is in its row (JobEvents reads it from there), so a job costs Redis
+    // no key of its own.
     public RedisKey Events(Guid jobId) => $"{Prefix}events:{jobId:N}";
 
     // "<run id> <Unix ms>": the Redis process (INFO run_id) the reconciler last looked at, and when (JobScripts.Sentinel).
@@ -191,14 +193,16 @@ internal static class JobScripts
         """;
 
     // Finish: everything Redis does for a batch of jobs whose outcomes were committed: each terminal event (as Event
-    // does), one job-events notification for all of them, then one XACK and one XDEL per stream for the batch's
+    // does, into the job's event stream only if it has one, i.e. it reported progress; otherwise the user's event
+    // carries the given id), one job-events notification for all of them, then one XACK and one XDEL per stream for the batch's
     // messages. A repeated call (the first timed out, and may still have run) writes an event only when its
     // message's own XACK is the first, so nothing is written twice. (After Redis lost its data the message is gone
     // too; readers then find the outcome in the row.)
     // KEYS[1..s]: the job streams of the batch's messages; KEYS[s+1..s+e]: one event stream per terminal event.
     // ARGV[1] max length of an event stream, ARGV[2] its retention once terminal (s), ARGV[3] job-events channel,
     // ARGV[4] user-events channel, ARGV[5] consumer group, ARGV[6] s, ARGV[7] e, ARGV[8] "1" when repeated;
-    // then 6 per terminal event: job id, type, data, user id or "", stream index (0: not this Worker's to acknowledge), entry id;
+    // then 7 per terminal event: job id, type, data, user id or "", stream index (0: not this Worker's to acknowledge), entry id,
+    // event id to use without an event stream;
     // then 2 per other message to acknowledge: stream index, entry id. Returns the number of events written.
     public const string Finish = """
         local maxlen, retention, jobChannel, userChannel, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -208,18 +212,20 @@ internal static class JobScripts
         local ids = {}
         local a = 9
         for i = 1, events do
-          local id, type, data, user, s, entry = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4]), ARGV[a + 5]
+          local id, type, data, user, s, entry, event = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4]), ARGV[a + 5], ARGV[a + 6]
           if s > 0 then table.insert(entries[s], entry) end
           if not repeated or s == 0 or redis.call('XACK', KEYS[s], group, entry) == 1 then
             local key = KEYS[streams + i]
-            local event = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
-            redis.call('EXPIRE', key, retention)
+            if redis.call('EXISTS', key) == 1 then
+              event = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
+              redis.call('EXPIRE', key, retention)
+            end
             if user ~= '' then
               redis.call('PUBLISH', userChannel, event .. '\n' .. id .. '\n' .. type .. '\n' .. data)
             end
             ids[#ids + 1] = id
           end
-          a = a + 6
+          a = a + 7
         end
         if #ids > 0 then
           redis.call('PUBLISH', jobChannel, table.concat(ids, '\n'))

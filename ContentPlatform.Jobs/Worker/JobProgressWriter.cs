@@ -19,7 +19,9 @@ internal sealed partial class JobProgressWriter(JobStore store, JobEventPublishe
         {
             await events.PublishProgressAsync(job, progress);
         }
-        catch (RedisException ex)
+        // A progress event is worth no failed job: with Redis away (a stalled server answers with a timeout, not a
+        // RedisException) the job runs on, and its readers see its progress in the row.
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogEventFailed(ex, job.Id);
         }

@@ -70,7 +70,7 @@ internal sealed class WorkerStreams
         var work = new List<Task>();
         var streams = new List<RedisKey>(_kinds.Length);
         var events = new List<RedisKey>(completions.Count);
-        var eventArgs = new List<RedisValue>(6 * completions.Count);
+        var eventArgs = new List<RedisValue>(7 * completions.Count);
         var ackArgs = new List<RedisValue>();
         for (var i = 0; i < completions.Count; i++)
         {
@@ -90,7 +90,7 @@ internal sealed class WorkerStreams
             {
                 events.Add(_keys.Events(job.Id));
                 eventArgs.AddRange([job.Id.ToString("N"), JobEventPublisher.TerminalType(job), JobEventPublisher.TerminalData(job),
-                    job.UserId?.ToString("N") ?? "", stream, delivery.EntryId]);
+                    job.UserId?.ToString("N") ?? "", stream, delivery.EntryId, JobEvents.RowEventId(job)]);
                 continue;
             }
             if (written[i] is { } retry)

@@ -10,13 +10,14 @@ namespace ContentPlatform.Tests.Jobs;
 public sealed class JobLifecycleTests : IAsyncLifetime
 {
     private readonly BlockingSignals _blocking = new();
+    private readonly string _prefix = $"t{Guid.NewGuid():N}:";
     private JobEngineHost _engine = null!;
 
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
         _engine = await JobEngineHost.StartAsync(
-            await servers.CreateDatabaseAsync("jobs"), servers.Redis.ConnectionString, $"t{Guid.NewGuid():N}:",
+            await servers.CreateDatabaseAsync("jobs"), servers.Redis.ConnectionString, _prefix,
             worker => worker.AddDiagnosticHandlers()
                 .AddHandler<FlakyHandler>(FlakyHandler.Kind)
                 .AddHandler<PermanentFailureHandler>(PermanentFailureHandler.Kind)
@@ -166,6 +167,28 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.Equal(job.Id, jobEvent.JobId);
         Assert.Equal(JobEventTypes.Succeeded, jobEvent.Type);
         Assert.Equal(userId, jobEvent.Data.GetProperty("userId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_job_that_never_reports_progress_ends_without_an_event_stream_and_its_readers_get_its_end_from_the_row()
+    {
+        var userId = await _engine.CreateUserAsync();
+        var fromUser = new TaskCompletionSource<JobEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listening = await _engine.Events.ListenUserAsync(userId, jobEvent => fromUser.TrySetResult(jobEvent));
+        // Delayed, so the reader is waiting for it before it ends.
+        var (job, _) = await _engine.Queue.EnqueueAsync(
+            new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(userId), new { }) { Delay = TimeSpan.FromSeconds(1.5) }, default);
+
+        var events = await ReadAllAsync(job.Id, null);
+
+        var terminal = Assert.Single(events);
+        Assert.Equal(JobEventTypes.Succeeded, terminal.Type);
+        Assert.Equal(job.Id, terminal.Data.GetProperty("jobId").GetGuid());
+        var userEvent = await fromUser.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(terminal.Id, userEvent.Id);
+        Assert.False(await _engine.Redis.KeyExistsAsync($"{_prefix}events:{job.Id:N}"));
+        // A reader that already saw the end and comes back after it gets it again, from the row.
+        Assert.Equal(terminal.Id, Assert.Single(await ReadAllAsync(job.Id, terminal.Id)).Id);
     }
 
     private async Task<List<JobEvent>> ReadAllAsync(Guid jobId, string? after)

@@ -3,7 +3,7 @@ using ContentPlatform.Jobs;
 
 namespace ContentPlatform.Tests.Jobs;
 
-public sealed record TestPayload(string Tag, int Milliseconds = 0, int FailTimes = 0);
+public sealed record TestPayload(string Tag, int Milliseconds = 0, int FailTimes = 0, bool ReportsProgress = false);
 
 // What CountingHandler saw, owned by one test and shared by the hosts it starts (registered as a singleton).
 internal sealed class RunCounts
@@ -31,6 +31,10 @@ internal sealed class CountingHandler(RunCounts counts) : IJobHandler
         }
         try
         {
+            if (context.Payload<TestPayload>().ReportsProgress)
+            {
+                await context.ReportProgressAsync(new JobProgress(10, "counting"));
+            }
             await Task.Delay(context.Payload<TestPayload>().Milliseconds, cancellationToken);
         }
         finally

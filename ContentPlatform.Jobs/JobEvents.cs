@@ -17,7 +17,7 @@ public sealed partial class JobEvents
     private readonly IConnectionMultiplexer _redis;
     private readonly JobKeys _keys;
     private readonly JobStore _store;
-    private readonly Subscribers<SemaphoreSlim> _jobWatchers = new();
+    private readonly Subscribers<JobWatcher> _jobWatchers = new();
     private readonly Subscribers<UserListener> _userWatchers = new();
     private readonly Lock _subscribeLock = new();
     private Task? _subscribed;
@@ -38,8 +38,8 @@ public sealed partial class JobEvents
     public async IAsyncEnumerable<JobEvent> ReadAsync(Guid jobId, string? afterEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureSubscribedAsync();
-        var signal = new SemaphoreSlim(0, 1);
-        _jobWatchers.Add(jobId, signal);
+        var watcher = new JobWatcher();
+        _jobWatchers.Add(jobId, watcher);
         try
         {
             var after = afterEventId is not null && StreamId().IsMatch(afterEventId) ? afterEventId : null;
@@ -62,9 +62,15 @@ public sealed partial class JobEvents
                 {
                     continue;
                 }
-                // Before the first wait, and after a wait that brought no event, look at the row: a job that never
-                // reported progress ends without an event stream, and a stream may have expired or been lost with
-                // Redis' data.
+                // A job that never reported progress ends without an event stream: a user's job announces its end
+                // on the user-events channel, which is heard here; for the others, look at the row before the first
+                // wait and after a wait that brought no event (a stream may also have expired or been lost with
+                // Redis' data).
+                if (entries.Length == 0 && watcher.Heard is { } heard)
+                {
+                    yield return heard;
+                    yield break;
+                }
                 if (!waited || entries.Length == 0)
                 {
                     var job = await _store.GetAsync(jobId, cancellationToken);
@@ -85,13 +91,13 @@ public sealed partial class JobEvents
                     }
                 }
                 waited = true;
-                await signal.WaitAsync(QuietCheck, cancellationToken);
+                await watcher.Signal.WaitAsync(QuietCheck, cancellationToken);
             }
         }
         finally
         {
-            _jobWatchers.Remove(jobId, signal);
-            signal.Dispose();
+            _jobWatchers.Remove(jobId, watcher);
+            watcher.Signal.Dispose();
         }
     }
 
@@ -160,9 +166,9 @@ public sealed partial class JobEvents
             {
                 if (Guid.TryParseExact(line, "N", out var jobId))
                 {
-                    foreach (var signal in _jobWatchers.Of(jobId))
+                    foreach (var watcher in _jobWatchers.Of(jobId))
                     {
-                        Wake(signal);
+                        Wake(watcher.Signal);
                     }
                 }
             }
@@ -180,8 +186,23 @@ public sealed partial class JobEvents
             {
                 return;
             }
-            Deliver(_userWatchers.Of(userId), new JobEvent(parts[0], jobId, parts[2], data));
+            var jobEvent = new JobEvent(parts[0], jobId, parts[2], data);
+            foreach (var watcher in _jobWatchers.Of(jobId))
+            {
+                watcher.Heard = jobEvent;
+                Wake(watcher.Signal);
+            }
+            Deliver(_userWatchers.Of(userId), jobEvent);
         });
+    }
+
+    // A reader of one job: woken when the job has a new event; Heard is its terminal event as the user-events
+    // channel carried it.
+    private sealed class JobWatcher
+    {
+        public SemaphoreSlim Signal { get; } = new(0, 1);
+
+        public volatile JobEvent? Heard;
     }
 
     private static void Wake(SemaphoreSlim signal)

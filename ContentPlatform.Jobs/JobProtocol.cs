@@ -194,8 +194,9 @@ internal static class JobScripts
 
     // Finish: everything Redis does for a batch of jobs whose outcomes were committed: each terminal event (as Event
     // does, into the job's event stream only if it has one, i.e. it reported progress; otherwise the user's event
-    // carries the given id), one job-events notification for all of them, then one XACK and one XDEL per stream for the batch's
-    // messages. A repeated call (the first timed out, and may still have run) writes an event only when its
+    // carries the given id), one job-events notification for all of them (but for a user's job without an event
+    // stream: its user event, which readers hear, is its notification), then one XACK and one XDEL per stream for the
+    // batch's messages. A repeated call (the first timed out, and may still have run) writes an event only when its
     // message's own XACK is the first, so nothing is written twice. (After Redis lost its data the message is gone
     // too; readers then find the outcome in the row.)
     // KEYS[1..s]: the job streams of the batch's messages; KEYS[s+1..s+e]: one event stream per terminal event.
@@ -210,20 +211,25 @@ internal static class JobScripts
         local entries = {}
         for s = 1, streams do entries[s] = {} end
         local ids = {}
+        local written = 0
         local a = 9
         for i = 1, events do
           local id, type, data, user, s, entry, event = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4]), ARGV[a + 5], ARGV[a + 6]
           if s > 0 then table.insert(entries[s], entry) end
           if not repeated or s == 0 or redis.call('XACK', KEYS[s], group, entry) == 1 then
             local key = KEYS[streams + i]
-            if redis.call('EXISTS', key) == 1 then
+            local streamed = redis.call('EXISTS', key) == 1
+            if streamed then
               event = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
               redis.call('EXPIRE', key, retention)
             end
             if user ~= '' then
               redis.call('PUBLISH', userChannel, event .. '\n' .. id .. '\n' .. type .. '\n' .. data)
             end
-            ids[#ids + 1] = id
+            if streamed or user == '' then
+              ids[#ids + 1] = id
+            end
+            written = written + 1
           end
           a = a + 7
         end
@@ -237,7 +243,7 @@ internal static class JobScripts
           redis.call('XACK', KEYS[s], group, unpack(entries[s]))
           redis.call('XDEL', KEYS[s], unpack(entries[s]))
         end
-        return #ids
+        return written
         """;
 
     // Event: append one job event and notify readers. KEYS[1] the job's event stream.

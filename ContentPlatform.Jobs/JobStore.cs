@@ -259,8 +259,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    // Queued jobs in id order, a page at a time (the reconciler republishes them).
-    // Queued jobs by id after `after`; with `updatedSince`, only those queued or requeued since then.
+    // Queued jobs in id order, a page at a time (the reconciler republishes them): by id after `after`; with
+    // `updatedSince`, only those queued or requeued since then. `active` lets the partial index ix_jobs_active serve it.
     internal async Task<IReadOnlyList<Job>> ListQueuedAsync(DateTime? updatedSince, Guid after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

@@ -1,3 +1,4 @@
+using ContentPlatform.Data.Entities;
 using StackExchange.Redis;
 
 namespace ContentPlatform.Jobs;
@@ -77,25 +78,44 @@ internal static class JobScripts
         return tonumber(seenAt)
         """;
 
-    // Enqueue: publish ready jobs, as many as were inserted together, in one call: one XADD each, one wake-up for all.
-    // KEYS[i]: the stream of job i. ARGV[1] wake channel, ARGV[2] wake message (the kinds);
-    // then 3 per job: id, traceparent, tracestate. Returns the number of jobs.
-    public const string Enqueue = """
+    // Publish: jobs just queued (or queued again), as many as were written together, in one call: a ready job's
+    // message into its stream (XADD), a delayed job into its delayed set at its due time (ZADD, member as
+    // JobMessage.DelayedMember builds it); then one wake-up for all.
+    // KEYS[i]: the stream or the delayed set of job i. ARGV[1] wake channel, ARGV[2] wake message (the kinds);
+    // then 4 per job: due time (Unix ms, empty when ready), id, traceparent, tracestate. Returns the number of jobs.
+    public const string Publish = """
         for i = 1, #KEYS do
-          local a = 3 * i
-          redis.call('XADD', KEYS[i], '*', 'id', ARGV[a], 'traceparent', ARGV[a + 1], 'tracestate', ARGV[a + 2])
+          local a = 4 * i - 1
+          local due, id, tp, ts = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+          if due == '' then
+            redis.call('XADD', KEYS[i], '*', 'id', id, 'traceparent', tp, 'tracestate', ts)
+          else
+            redis.call('ZADD', KEYS[i], due, id .. '|' .. tp .. '|' .. ts)
+          end
         end
         redis.call('PUBLISH', ARGV[1], ARGV[2])
         return #KEYS
         """;
 
-    // Schedule: a delayed job (or a retry) into its delayed set, and wake the Workers.
-    // KEYS[1] delayed set. ARGV[1] wake channel, ARGV[2] kind, ARGV[3] due time (Unix ms), ARGV[4] member (JobMessage.DelayedMember).
-    public const string Schedule = """
-        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
-        redis.call('PUBLISH', ARGV[1], ARGV[2])
-        return 1
-        """;
+    // The KEYS and ARGV of Publish for the jobs; a delayed one goes to its delayed set, due at its ScheduledFor.
+    public static (RedisKey[] Keys, RedisValue[] Args) PublishCall(JobKeys keys, IReadOnlyList<Job> jobs, Func<Job, bool> delayed)
+    {
+        var redisKeys = new RedisKey[jobs.Count];
+        var args = new RedisValue[2 + 4 * jobs.Count];
+        args[0] = keys.WakeChannel.ToString();
+        args[1] = string.Join(' ', jobs.Select(job => job.Kind).Distinct());
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var isDelayed = delayed(job);
+            redisKeys[i] = isDelayed ? keys.Delayed(job.Kind) : keys.Stream(job.Kind);
+            args[2 + 4 * i] = isDelayed ? new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds() : "";
+            args[3 + 4 * i] = job.Id.ToString("N");
+            args[4 + 4 * i] = job.TraceParent ?? "";
+            args[5 + 4 * i] = job.TraceState ?? "";
+        }
+        return (redisKeys, args);
+    }
 
     // Fetch: one poll of a Worker, atomic. For each kind, move due delayed jobs (500 at most) to the stream; then
     // read new messages for this consumer, up to count in total across kinds, starting at a rotating kind for

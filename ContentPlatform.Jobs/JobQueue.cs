@@ -201,30 +201,9 @@ public sealed class JobQueue : IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<Job> jobs)
     {
-        var db = _redis.GetDatabase();
         var now = DateTime.UtcNow;
-        var work = new List<Task>();
-        var ready = jobs.Where(job => job.ScheduledFor <= now).ToList();
-        if (ready.Count > 0)
-        {
-            var args = new RedisValue[2 + 3 * ready.Count];
-            args[0] = _keys.WakeChannel.ToString();
-            args[1] = string.Join(' ', ready.Select(job => job.Kind).Distinct());
-            for (var i = 0; i < ready.Count; i++)
-            {
-                args[2 + 3 * i] = ready[i].Id.ToString("N");
-                args[3 + 3 * i] = ready[i].TraceParent ?? "";
-                args[4 + 3 * i] = ready[i].TraceState ?? "";
-            }
-            work.Add(db.ScriptEvaluateAsync(JobScripts.Enqueue, ready.Select(job => _keys.Stream(job.Kind)).ToArray(), args));
-        }
-        foreach (var job in jobs.Where(job => job.ScheduledFor > now))
-        {
-            var due = new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds();
-            work.Add(db.ScriptEvaluateAsync(JobScripts.Schedule, [_keys.Delayed(job.Kind)],
-                [_keys.WakeChannel.ToString(), job.Kind, due, JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState)]));
-        }
-        await Task.WhenAll(work);
+        var (keys, args) = JobScripts.PublishCall(_keys, jobs, job => job.ScheduledFor > now);
+        await _redis.GetDatabase().ScriptEvaluateAsync(JobScripts.Publish, keys, args);
         return jobs.Select(_ => true).ToList();
     }
 

@@ -72,6 +72,7 @@ internal sealed class WorkerStreams
         var events = new List<RedisKey>(completions.Count);
         var eventArgs = new List<RedisValue>(7 * completions.Count);
         var ackArgs = new List<RedisValue>();
+        var retries = new List<Job>();
         for (var i = 0; i < completions.Count; i++)
         {
             var (delivery, _, lost) = completions[i];
@@ -95,12 +96,16 @@ internal sealed class WorkerStreams
             }
             if (written[i] is { } retry)
             {
-                work.Add(ScheduleAsync(db, retry));
+                retries.Add(retry);
             }
             if (stream > 0)
             {
                 ackArgs.AddRange([stream, delivery.EntryId]);
             }
+        }
+        if (retries.Count > 0)
+        {
+            work.Add(ScheduleAsync(db, retries));
         }
         if (streams.Count + events.Count > 0)
         {
@@ -115,14 +120,13 @@ internal sealed class WorkerStreams
     }
 
     // A queued job (a retry, or one found early) back to its delayed set, at its time.
-    public Task ScheduleAsync(Job job) => ScheduleAsync(Db, job);
+    public Task ScheduleAsync(Job job) => ScheduleAsync(Db, [job]);
 
-    private Task ScheduleAsync(IDatabase db, Job job) =>
-        db.ScriptEvaluateAsync(JobScripts.Schedule, [_keys.Delayed(job.Kind)],
-        [
-            _keys.WakeChannel.ToString(), job.Kind, new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds(),
-            JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState),
-        ]);
+    private Task ScheduleAsync(IDatabase db, IReadOnlyList<Job> jobs)
+    {
+        var (keys, args) = JobScripts.PublishCall(_keys, jobs, _ => true);
+        return db.ScriptEvaluateAsync(JobScripts.Publish, keys, args);
+    }
 
     public async Task AckAsync(Delivery delivery)
     {

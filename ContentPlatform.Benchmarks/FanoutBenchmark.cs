@@ -195,9 +195,16 @@ internal static class FanoutBenchmark
         var latencies = new List<double>();
         var missed = 0;
         var cpu = TimeSpan.Zero;
-        // Round 0 warms the server up (its first fan-out of the kind compiles the path) and is not counted.
+        // Round 0 warms the server up (its first fan-out of the kind compiles the path) and is not counted; the rounds
+        // after it wait until the server's tiered compilation of what round 0 ran (and of the connections' own path)
+        // is done, so it is not counted either.
         for (var round = 0; round <= settings.Events; round++)
         {
+            if (round == 1)
+            {
+                var settled = await TieredCompilationCpu.SettleAsync(ProcessCpu.TreePids(pid), TimeSpan.FromSeconds(30));
+                Console.WriteLine($"  {server}: tiered compilation settled {settled.TotalSeconds:N0} s after the warm-up round");
+            }
             // Who gets which job's end: every connection one job's (one user), or a burst of connections each its own job's.
             IReadOnlyList<(int Client, Job Job)> receipts;
             if (oneUser)

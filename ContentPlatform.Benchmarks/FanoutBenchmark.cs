@@ -39,6 +39,7 @@ internal enum FanoutKind
 internal static class FanoutBenchmark
 {
     private const int ConnectParallelism = 64;
+    private const int MaxWarmUpRounds = 5;
     private const string Issuer = "contentplatform-api";
     private const string Audience = "contentplatform";
 
@@ -195,16 +196,17 @@ internal static class FanoutBenchmark
         var latencies = new List<double>();
         var missed = 0;
         var cpu = TimeSpan.Zero;
-        // Round 0 warms the server up (its first fan-out of the kind compiles the path) and is not counted; the rounds
-        // after it wait until the server's tiered compilation of what round 0 ran (and of the connections' own path)
-        // is done, so it is not counted either.
-        for (var round = 0; round <= settings.Events; round++)
+        // Warm-up rounds, not counted, until the server's tiered compilation has settled: a round and the second after
+        // it with at most TieredCompilationCpu.Settled of it (at most MaxWarmUpRounds). One round is not enough: its
+        // hot methods are re-compiled with instrumentation first, and optimized only after the next calls.
+        await using var compilation = new TieredCompilationCpu(ProcessCpu.TreePids(pid));
+        var warmUpRounds = 0;
+        var compiling = true;
+        for (var round = 0; round < warmUpRounds + settings.Events; round++)
         {
-            if (round == 1)
-            {
-                var settled = await TieredCompilationCpu.SettleAsync(ProcessCpu.TreePids(pid), TimeSpan.FromSeconds(30));
-                Console.WriteLine($"  {server}: tiered compilation settled {settled.TotalSeconds:N0} s after the warm-up round");
-            }
+            var warmUp = compiling && warmUpRounds < MaxWarmUpRounds;
+            warmUpRounds += warmUp ? 1 : 0;
+            var compiledBefore = compilation.Total;
             // Who gets which job's end: every connection one job's (one user), or a burst of connections each its own job's.
             IReadOnlyList<(int Client, Job Job)> receipts;
             if (oneUser)
@@ -215,7 +217,7 @@ internal static class FanoutBenchmark
             else
             {
                 // Each connection in one round at most: a job stream ends with its job.
-                var size = Math.Max(1, Math.Min(settings.Burst, count / (settings.Events + 1)));
+                var size = Math.Max(1, Math.Min(settings.Burst, count / (settings.Events + MaxWarmUpRounds)));
                 var burst = Enumerable.Range(round * size, size).Select(i => i % count).Distinct().ToList();
                 var ending = followed is not null ? burst.Select(i => followed[i]).ToList() : await jobs.StartAsync(burst.Select(i => users[i].Id).ToList());
                 receipts = burst.Select((client, n) => (client, ending[n])).ToList();
@@ -229,14 +231,18 @@ internal static class FanoutBenchmark
             var cpuBefore = ProcessCpu.OfTree(pid);
             await jobs.CompleteAsync(receipts.Select(r => r.Job).Distinct().ToList(), measured);
             await measured.AllReceived.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { });
-            if (round > 0)
+            if (warmUp)
             {
-                cpu += ProcessCpu.OfTree(pid) - cpuBefore;
-                latencies.AddRange(measured.Latencies);
-                missed += measured.Expected - measured.Latencies.Count;
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                compiling = compilation.Total - compiledBefore > TieredCompilationCpu.Settled;
+                continue;
             }
+            cpu += ProcessCpu.OfTree(pid) - cpuBefore;
+            latencies.AddRange(measured.Latencies);
+            missed += measured.Expected - measured.Latencies.Count;
             await Task.Delay(500);
         }
+        Console.WriteLine($"  {server}: {warmUpRounds} warm-up round(s), tiered compilation {(compiling ? "not settled" : "settled")}");
 
         foreach (var client in clients)
         {

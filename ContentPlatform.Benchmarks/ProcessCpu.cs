@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ContentPlatform.Benchmarks;
 
 // CPU time (user + system) used by a process and its descendants, live or ended and reaped, from /proc. On a shared
@@ -67,7 +65,7 @@ internal static class ProcessCpu
 internal sealed class TieredCompilationCpu : IAsyncDisposable
 {
     private const string ThreadName = ".NET Tiered Com";
-    private static readonly TimeSpan Settled = TimeSpan.FromMilliseconds(30);
+    public static readonly TimeSpan Settled = TimeSpan.FromMilliseconds(30);
     private readonly int[] _pids;
     private readonly Dictionary<(int Pid, int Tid), long> _seen = [];
     private readonly CancellationTokenSource _stop = new();
@@ -102,24 +100,6 @@ internal sealed class TieredCompilationCpu : IAsyncDisposable
                 return rounds;
             }
         }
-    }
-
-    // Waits until a second went by with at most Settled of tiered compilation in the processes (at most `max`), and
-    // returns how long that took: what a first round queued for re-compilation is then compiled before the next.
-    public static async Task<TimeSpan> SettleAsync(IEnumerable<int> pids, TimeSpan max)
-    {
-        await using var compilation = new TieredCompilationCpu(pids);
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < max)
-        {
-            var before = compilation.Total;
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            if (compilation.Total - before <= Settled)
-            {
-                break;
-            }
-        }
-        return Stopwatch.GetElapsedTime(started);
     }
 
     public TimeSpan Total

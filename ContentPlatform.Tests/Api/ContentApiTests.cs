@@ -38,6 +38,8 @@ public sealed class ContentApiTests(ApiFactory factory) : IClassFixture<ApiFacto
         var (client, _) = await factory.CreateUserAsync();
         var (other, _) = await factory.CreateUserAsync();
         var first = await CreateAsync(client, Item("First"));
+        // createdAt has millisecond precision: two items of the same millisecond have no order between them.
+        await Task.Delay(5);
         var second = await CreateAsync(client, Item("Second"));
         await CreateAsync(other, Item("Someone else's"));
 

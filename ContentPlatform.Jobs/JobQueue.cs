@@ -20,6 +20,7 @@ public sealed class JobQueue : IAsyncDisposable
     private readonly IOptions<JobsOptions> _options;
     private readonly ILogger<JobQueue> _logger;
     private readonly BatchWriter<NewJob, Job?> _inserts;
+    private readonly BatchWriter<Job, bool> _publishes;
 
     internal JobQueue(IConnectionMultiplexer redis, JobKeys keys, JobStore store, JobEventPublisher events,
         IOptions<JobsOptions> options, ILogger<JobQueue> logger)
@@ -30,7 +31,8 @@ public sealed class JobQueue : IAsyncDisposable
         _events = events;
         _options = options;
         _logger = logger;
-        _inserts = new BatchWriter<NewJob, Job?>(InsertAndPublishAsync);
+        _inserts = new BatchWriter<NewJob, Job?>(store.InsertAsync);
+        _publishes = new BatchWriter<Job, bool>(PublishBatchAsync);
     }
 
     public async Task<EnqueueResult> EnqueueAsync(EnqueueRequest request, CancellationToken cancellationToken)
@@ -49,6 +51,7 @@ public sealed class JobQueue : IAsyncDisposable
             var job = await InsertAsync(newJob, cancellationToken);
             if (job is not null)
             {
+                await PublishOrRemoveAsync(job);
                 return new EnqueueResult(job, Created: true);
             }
             // The subject has an active job; if it ended in between, insert again.
@@ -59,10 +62,9 @@ public sealed class JobQueue : IAsyncDisposable
         }
     }
 
-    // Concurrent enqueues share one insert and one publish (InsertAndPublishAsync); a caller that stops waiting (its
-    // request's budget is spent while the database stalls) leaves nothing behind: its row is left out of a batch not
-    // yet sent, and a row the batch still writes is removed again (a message published for it finds no row, and the
-    // Worker drops it).
+    // Concurrent enqueues share one insert; a caller that stops waiting (its request's budget is spent while the
+    // database stalls) leaves nothing behind: its row is left out of a batch not yet sent, and a row the insert
+    // still writes is removed again, since no message will ever be published for it.
     private async Task<Job?> InsertAsync(NewJob newJob, CancellationToken cancellationToken)
     {
         var insert = _inserts.WriteAsync(newJob, cancellationToken);
@@ -122,8 +124,7 @@ public sealed class JobQueue : IAsyncDisposable
         }
         try
         {
-            using var _ = StartPublishSpan(requeued);
-            await PublishAsync([requeued]);
+            await PublishAsync(requeued);
         }
         catch (Exception ex) when (IsRedisUnavailable(ex))
         {
@@ -133,42 +134,19 @@ public sealed class JobQueue : IAsyncDisposable
         return new RetryResult(RetryOutcome.Requeued, requeued);
     }
 
-    // One batch of enqueues: the rows in one statement (one commit), then the messages of the jobs it inserted in one
-    // Redis call, before any caller hears of its job. When Redis does not take them within its command timeout, the
-    // rows are removed and every caller of the batch is told the queue is unavailable. A command that timed out may
-    // still run when Redis wakes up; its messages then name rows that no longer exist, and the Worker drops them.
-    private async Task<IReadOnlyList<Job?>> InsertAndPublishAsync(IReadOnlyList<NewJob> newJobs)
+    // A command that timed out may still run when Redis wakes up; its message then names a row that no longer
+    // exists, and the Worker drops it. PublishAsync waits at most the Redis command timeout, even for a batch
+    // that waits behind a stalled one.
+    private async Task PublishOrRemoveAsync(Job job)
     {
-        var jobs = await _store.InsertAsync(newJobs);
-        var inserted = jobs.OfType<Job>().ToList();
-        if (inserted.Count == 0)
-        {
-            return jobs;
-        }
         try
         {
-            await PublishTracedAsync(inserted).WaitAsync(TimeSpan.FromMilliseconds(_redis.TimeoutMilliseconds));
+            await PublishAsync(job).WaitAsync(TimeSpan.FromMilliseconds(_redis.TimeoutMilliseconds));
         }
         catch (Exception ex) when (IsRedisUnavailable(ex))
         {
-            await Task.WhenAll(inserted.Select(job => RemoveAsync(job.Id)));
+            await RemoveAsync(job.Id);
             throw new JobQueueUnavailableException("The job queue is unavailable.", ex);
-        }
-        return jobs;
-    }
-
-    // A batch runs outside its callers' contexts: each traced job gets a span of the call in its own trace.
-    private async Task PublishTracedAsync(IReadOnlyList<Job> jobs)
-    {
-        var spans = jobs.Where(job => job.TraceParent is not null)
-            .Select(job => StartPublishSpan(job, JobTelemetry.ParentOf(job.TraceParent, job.TraceState))).ToList();
-        try
-        {
-            await PublishAsync(jobs);
-        }
-        finally
-        {
-            spans.ForEach(span => span?.Dispose());
         }
     }
 
@@ -214,16 +192,20 @@ public sealed class JobQueue : IAsyncDisposable
     // StackExchange.Redis reports a stalled server with RedisTimeoutException, a TimeoutException, not a RedisException.
     private static bool IsRedisUnavailable(Exception exception) => exception is RedisException or TimeoutException;
 
-    // One Redis call for the jobs.
-    private async Task PublishAsync(IReadOnlyList<Job> jobs)
+    // Concurrent enqueues share one Redis call (PublishBatchAsync); the span covers this job's wait for it.
+    private async Task PublishAsync(Job job)
+    {
+        using var _ = JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind);
+        await _publishes.WriteAsync(job, CancellationToken.None);
+    }
+
+    private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<Job> jobs)
     {
         var now = DateTime.UtcNow;
         var (keys, args) = JobScripts.PublishCall(_keys, jobs, job => job.ScheduledFor > now);
         await _redis.GetDatabase().ScriptEvaluateAsync(JobScripts.Publish, keys, args);
+        return jobs.Select(_ => true).ToList();
     }
-
-    private static Activity? StartPublishSpan(Job job, ActivityContext parent = default) =>
-        JobTelemetry.StartRedis(job.ScheduledFor > DateTime.UtcNow ? "ZADD" : "XADD", job.Kind, parent);
 
     private static void Validate(EnqueueRequest request)
     {
@@ -245,5 +227,9 @@ public sealed class JobQueue : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _inserts.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _inserts.DisposeAsync();
+        await _publishes.DisposeAsync();
+    }
 }

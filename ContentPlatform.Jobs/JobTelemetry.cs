@@ -16,8 +16,8 @@ internal static class JobTelemetry
     public static ActivityContext ParentOf(string? traceParent, string? traceState) =>
         ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : default;
 
-    public static Activity? StartRedis(string operation, string kind, ActivityContext parent = default) =>
-        Source.StartActivity($"redis {operation}", ActivityKind.Client, parent)?
+    public static Activity? StartRedis(string operation, string kind) =>
+        Source.StartActivity($"redis {operation}", ActivityKind.Client)?
             .SetTag("db.system", "redis")
             .SetTag("db.operation", operation)
             .SetTag("job.kind", kind);

@@ -79,18 +79,17 @@ internal static class JobScripts
         """;
 
     // Publish: jobs just queued (or queued again), as many as were written together, in one call: a ready job's
-    // message into its stream (XADD), a delayed job into its delayed set at its due time (ZADD, member as
-    // JobMessage.DelayedMember builds it); then one wake-up for all.
-    // KEYS[i]: the stream or the delayed set of job i. ARGV[1] wake channel, ARGV[2] wake message (the kinds);
-    // then 4 per job: due time (Unix ms, empty when ready), id, traceparent, tracestate. Returns the number of jobs.
+    // message into its stream (XADD), a delayed job into its delayed set at its due time (ZADD); then one wake-up for all.
+    // KEYS[i]: the stream or the delayed set of job i. ARGV[1] wake channel, ARGV[2] wake message (the kinds); then 4 per
+    // job: its due time (Unix ms, empty when ready), then id, traceparent, tracestate when ready, or its member
+    // (JobMessage.DelayedMember) and two empty values when delayed. Returns the number of jobs.
     public const string Publish = """
         for i = 1, #KEYS do
           local a = 4 * i - 1
-          local due, id, tp, ts = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-          if due == '' then
-            redis.call('XADD', KEYS[i], '*', 'id', id, 'traceparent', tp, 'tracestate', ts)
+          if ARGV[a] == '' then
+            redis.call('XADD', KEYS[i], '*', 'id', ARGV[a + 1], 'traceparent', ARGV[a + 2], 'tracestate', ARGV[a + 3])
           else
-            redis.call('ZADD', KEYS[i], due, id .. '|' .. tp .. '|' .. ts)
+            redis.call('ZADD', KEYS[i], ARGV[a], ARGV[a + 1])
           end
         end
         redis.call('PUBLISH', ARGV[1], ARGV[2])
@@ -107,12 +106,22 @@ internal static class JobScripts
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            var isDelayed = delayed(job);
-            redisKeys[i] = isDelayed ? keys.Delayed(job.Kind) : keys.Stream(job.Kind);
-            args[2 + 4 * i] = isDelayed ? new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds() : "";
-            args[3 + 4 * i] = job.Id.ToString("N");
-            args[4 + 4 * i] = job.TraceParent ?? "";
-            args[5 + 4 * i] = job.TraceState ?? "";
+            var a = 2 + 4 * i;
+            if (delayed(job))
+            {
+                redisKeys[i] = keys.Delayed(job.Kind);
+                args[a] = new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds();
+                args[a + 1] = JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState);
+                args[a + 2] = args[a + 3] = "";
+            }
+            else
+            {
+                redisKeys[i] = keys.Stream(job.Kind);
+                args[a] = "";
+                args[a + 1] = job.Id.ToString("N");
+                args[a + 2] = job.TraceParent ?? "";
+                args[a + 3] = job.TraceState ?? "";
+            }
         }
         return (redisKeys, args);
     }

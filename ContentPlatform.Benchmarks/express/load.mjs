@@ -1,5 +1,8 @@
 // One autocannon run, the same load generator for both sides of the http benchmark; prints one JSON line.
-// usage: node load.mjs --url U --connections N --duration S [--method POST] [--body JSON] [--token T]
+// usage: node load.mjs --url U --connections N --duration S [--warmup S] [--method POST] [--body JSON] [--token T]
+// With --warmup, autocannon first runs the same load for that long, unmeasured, then opens its connections afresh for the
+// measured run. In a fresh node process the first half second of requests waited on node compiling autocannon itself:
+// their latencies were the load generator's start (GET /alive, which does nothing, showed them too), not the server's.
 import autocannon from "autocannon";
 
 const args = process.argv.slice(2);
@@ -13,6 +16,7 @@ const result = await autocannon({
   method: option("method", "GET"),
   connections: Number(option("connections", "100")),
   duration: Number(option("duration", "10")),
+  ...(Number(option("warmup", "0")) > 0 ? { warmup: { connections: Number(option("connections", "100")), duration: Number(option("warmup")) } } : {}),
   headers,
   body,
 });
@@ -21,6 +25,7 @@ console.log(JSON.stringify({
   p50Ms: result.latency.p50,
   p99Ms: result.latency.p99,
   requests: result.requests.total,
+  warmupRequests: result.warmup?.requests.total ?? 0,
   non2xx: result.non2xx,
   errors: result.errors + result.timeouts,
 }));

@@ -44,6 +44,9 @@ public static class AuthSetup
                 }
                 // Keep the claim names of the token ("id", "iat", "exp") instead of mapping them to WS-* URIs.
                 options.MapInboundClaims = false;
+                // Nothing reads the token back (GetTokenAsync): storing it in every request's AuthenticationProperties
+                // was strings and a dictionary per request for nothing.
+                options.SaveToken = false;
                 options.TokenValidationParameters = tokens.ValidationParameters;
                 options.TokenHandlers.Clear();
                 options.TokenHandlers.Add(validatedTokens);

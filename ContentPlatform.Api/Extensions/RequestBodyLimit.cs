@@ -26,21 +26,27 @@ public static class RequestBodyLimit
             await next(context);
         });
 
+    // The whole body in one array of its own size (the body reader keeps what has arrived until the body is complete),
+    // not a buffer grown for reads of 4 KB: a small JSON body is one small array per request.
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and <= MaxBytes ? (int)request.ContentLength.Value : 4096);
+        var reader = request.BodyReader;
         while (true)
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
-            if (read == 0)
+            var result = await reader.ReadAsync(cancellationToken);
+            var body = result.Buffer;
+            if (body.Length > MaxBytes)
             {
-                return buffer.WrittenMemory;
-            }
-            buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBytes)
-            {
+                reader.AdvanceTo(body.End);
                 throw new BadHttpRequestException(ErrorMessage.BodyTooLarge, StatusCodes.Status413PayloadTooLarge);
             }
+            if (result.IsCompleted)
+            {
+                var bytes = body.ToArray();
+                reader.AdvanceTo(body.End);
+                return bytes;
+            }
+            reader.AdvanceTo(body.Start, body.End);
         }
     }
 }

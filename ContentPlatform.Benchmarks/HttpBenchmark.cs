@@ -48,7 +48,7 @@ internal static class HttpBenchmark
         Console.WriteLine("Starting the system (AppHost, launch profile production) ...");
         await using var appHost = StartAppHost(root, (apiPort, postgresPort, redisPort), jwtKey, out var appHostOutput);
         using var ours = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
-        await WaitUntilAsync(async () => (await ours.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromMinutes(5),
+        await WaitUntilAsync(async () => (await ours.GetAsync("/health")).IsSuccessStatusCode, appHost, TimeSpan.FromMinutes(5),
             () => string.Join('\n', appHostOutput.TakeLast(40)));
 
         Console.WriteLine("Starting the documents' stack (Express, jsonwebtoken, BullMQ) on a Redis of its own ...");
@@ -252,11 +252,15 @@ internal static class HttpBenchmark
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, Func<string> explain)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, ChildProcess appHost, TimeSpan limit, Func<string> explain)
     {
         using var timeout = new CancellationTokenSource(limit);
         while (true)
         {
+            if (appHost.HasExited)
+            {
+                throw new InvalidOperationException($"The AppHost exited (code {appHost.ExitCode}) before the system was healthy. Its last lines:\n{explain()}");
+            }
             try
             {
                 if (await condition())

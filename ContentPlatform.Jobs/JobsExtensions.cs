@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class JobsExtensions
 {
-    // The producer side (JobQueue, JobEvents). Needs AddContentDatabase and AddRedisClient first.
+    // The producer side (JobQueue, JobEvents). Needs AddContentDatabase and AddRedisConnection first.
     public static IHostApplicationBuilder AddJobQueue(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;

@@ -34,7 +34,12 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 
     // service.name of every span, by trace id, as the dashboard's telemetry API serves them (OTLP JSON).
-    public async Task<Dictionary<string, HashSet<string>>> ServicesByTraceAsync()
+    public async Task<Dictionary<string, HashSet<string>>> ServicesByTraceAsync() => await SpansByTraceAsync((service, _) => service);
+
+    // "service.name/instrumentation scope" of every span, by trace id.
+    public async Task<Dictionary<string, HashSet<string>>> ScopesByTraceAsync() => await SpansByTraceAsync((service, scope) => $"{service}/{scope}");
+
+    private async Task<Dictionary<string, HashSet<string>>> SpansByTraceAsync(Func<string, string, string> describe)
     {
         using var http = new HttpClient { BaseAddress = Dashboard };
         var body = await http.GetFromJsonAsync<JsonElement>("/api/telemetry/traces");
@@ -47,11 +52,12 @@ public sealed class DashboardFixture : IAsyncLifetime
                 .FirstOrDefault() ?? "";
             foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
             {
+                var scopeName = scope.TryGetProperty("scope", out var named) && named.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "";
                 foreach (var span in scope.GetProperty("spans").EnumerateArray())
                 {
                     var traceId = span.GetProperty("traceId").GetString()!;
                     traces.TryAdd(traceId, []);
-                    traces[traceId].Add(service);
+                    traces[traceId].Add(describe(service, scopeName));
                 }
             }
         }
@@ -88,6 +94,22 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.Contains("api", services);
         Assert.Contains("worker", services);
     }
+
+    [Fact]
+    public async Task The_jobs_trace_holds_the_workers_redis_commands()
+    {
+        var traceId = await fixture.TraceOfApiAndWorkerAsync();
+        HashSet<string> scopes = [];
+        // The commands' spans are made after the job's span ends, and exported in a later batch.
+        for (var attempt = 0; attempt < 60 && !scopes.Contains(WorkerRedisScope); attempt++)
+        {
+            scopes = (await fixture.ScopesByTraceAsync())[traceId];
+            await Task.Delay(500);
+        }
+        Assert.Contains(WorkerRedisScope, scopes);
+    }
+
+    private const string WorkerRedisScope = "worker/OpenTelemetry.Instrumentation.StackExchangeRedis";
 
     [Fact]
     public async Task The_dashboard_shows_the_jobs_trace_in_a_browser()

@@ -12,7 +12,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddContentDatabase();
-        builder.AddRedisClient("redis", configureOptions: ServiceTimeouts.From(builder.Configuration).ApplyTo);
+        builder.AddRedisConnection();
         builder.AddContentGeneration();
         builder.AddWebsiteAnalysis();
         builder.AddContentCalendars();

@@ -10,8 +10,8 @@ public sealed record ServerSentEvent(string? Id, string Name, string Data)
     public ReadOnlyMemory<byte> Utf8 { get; } = Encoding.UTF8.GetBytes(ServerSentEvents.Format(Id, Name, Data));
 }
 
-// Writes a text/event-stream response: a retry hint, the events, and a comment line whenever the stream has been
-// quiet for the heartbeat interval, so proxies and browsers keep the connection open.
+// Writes a text/event-stream response: a retry hint, the events, and a comment line every heartbeat interval, so
+// proxies and browsers keep the connection open.
 public static class ServerSentEvents
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
@@ -40,7 +40,7 @@ public static class ServerSentEvents
 
         await WriteBytesAsync(RetryHint);
 
-        var timer = new PeriodicTimer(Heartbeat);
+        var timer = NewHeartbeatTimer();
         var heartbeats = SendHeartbeatsAsync(timer, () => WriteBytesAsync(HeartbeatComment));
         try
         {
@@ -70,7 +70,7 @@ public static class ServerSentEvents
         await response.StartAsync(cancellationToken);
         await response.BodyWriter.WriteAsync(RetryHint, cancellationToken);
         var stream = new PushedStream(response.BodyWriter);
-        using var timer = new PeriodicTimer(Heartbeat);
+        using var timer = NewHeartbeatTimer();
         using (cancellationToken.Register(timer.Dispose))
         using (await subscribe(stream.Push))
         {
@@ -193,6 +193,12 @@ public static class ServerSentEvents
         return text.Append('\n').ToString();
     }
 
+    // A stream's first heartbeat comes at a random point of the interval, the next ones a whole interval apart: streams
+    // opened together (a page of them, every client reconnecting after a deploy) would otherwise beat together, thousands
+    // of writes in one instant every interval, ahead of the events due in it.
+    private static PeriodicTimer NewHeartbeatTimer() =>
+        new(TimeSpan.FromMilliseconds(Random.Shared.Next(1, (int)Heartbeat.TotalMilliseconds + 1)));
+
     // Until the timer is disposed. A stream's end disposes it rather than cancelling the wait: a cancelled wait throws,
     // and the exception's stack trace cost more than the rest of a job stream's end (thousands end at once).
     private static async Task SendHeartbeatsAsync(PeriodicTimer timer, Func<Task> send)
@@ -201,6 +207,10 @@ public static class ServerSentEvents
         {
             while (await timer.WaitForNextTickAsync())
             {
+                if (timer.Period != Heartbeat)
+                {
+                    timer.Period = Heartbeat;
+                }
                 await send();
             }
         }

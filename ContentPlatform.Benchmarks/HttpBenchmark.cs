@@ -36,6 +36,9 @@ internal static class HttpBenchmark
     {
         // CPU time per 1,000 requests of each of the side's server processes (the load generator not counted).
         public IReadOnlyList<(string Process, double Milliseconds)> CpuPerThousand { get; init; } = [];
+
+        // The share of the machine's CPU time the hypervisor gave to other guests meanwhile (MachineCpu).
+        public double Steal { get; init; }
     }
 
     public static async Task RunAsync(HttpBenchmarkSettings settings)
@@ -109,11 +112,13 @@ internal static class HttpBenchmark
             Console.WriteLine($"  {target.Side}: {target.Path}, {target.Connections} connections ...");
             var processes = sides[target.Side].Where(p => p.Pid > 0).ToList();
             var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
+            var machineBefore = MachineCpu.Now();
             var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds, LoadWarmUpSeconds);
             var requests = Math.Max(1, load.Requests + load.WarmUpRequests);
             results.Add((target, load with
             {
                 CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / requests)).ToList(),
+                Steal = MachineCpu.Now().StealSince(machineBefore),
             }));
         }
 
@@ -214,12 +219,12 @@ internal static class HttpBenchmark
                 $"| ≥ {target.TargetRatio}×, p99 ≤ {target.TargetP99Ms} ms | {(met ? "yes" : "no")} |");
         }
         Console.WriteLine();
-        Console.WriteLine("| path | side | CPU per 1,000 requests |");
-        Console.WriteLine("|---|---|---|");
+        Console.WriteLine("| path | side | CPU per 1,000 requests | machine's CPU taken by the hypervisor |");
+        Console.WriteLine("|---|---|---|---|");
         foreach (var (target, load) in results)
         {
             Console.WriteLine($"| {target.Path} | {target.Side} | {load.CpuPerThousand.Sum(c => c.Milliseconds):N0} ms: " +
-                string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) + " |");
+                string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) + $" | {load.Steal:P0} |");
         }
         foreach (var (target, load) in results.Where(r => r.Load.Non2xx > 0 || r.Load.Errors > 0))
         {

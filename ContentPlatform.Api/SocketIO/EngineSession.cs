@@ -94,14 +94,19 @@ internal sealed class EngineSession
 
     public const string ClientClose = "client close";
 
-    // Server-initiated heartbeat: a ping every PingInterval, a pong expected within PingTimeout.
+    // Server-initiated heartbeat: a ping every PingInterval, a pong expected within PingTimeout. The first ping comes
+    // at a random point of the first interval: sessions opened together (every client reconnecting after a deploy)
+    // would otherwise ping together, thousands of sends and pongs in one instant every interval. A client only needs
+    // a ping within PingInterval + PingTimeout of the last one, so an early one is within the protocol.
     public async Task RunHeartbeatAsync()
     {
         try
         {
+            var delay = _options.PingInterval * Random.Shared.NextDouble();
             while (true)
             {
-                await Task.Delay(_options.PingInterval, Closed);
+                await Task.Delay(delay, Closed);
+                delay = _options.PingInterval;
                 var pong = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _pong, pong);
                 if (!Send(new EnginePacket(EnginePacketType.Ping)))

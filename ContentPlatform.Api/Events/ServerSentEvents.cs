@@ -193,9 +193,10 @@ public static class ServerSentEvents
         return text.Append('\n').ToString();
     }
 
-    // A stream's first heartbeat comes at a random point of the interval, the next ones a whole interval apart: streams
-    // opened together (a page of them, every client reconnecting after a deploy) would otherwise beat together, thousands
-    // of writes in one instant every interval, ahead of the events due in it.
+    // A stream's first heartbeat comes at a random point of the interval, the next ones a whole interval apart (the
+    // heartbeat loop sets the period on every tick): streams opened together (a page of them, every client reconnecting
+    // after a deploy) would otherwise beat together, thousands of writes in one instant every interval, ahead of the
+    // events due in it.
     private static PeriodicTimer NewHeartbeatTimer() =>
         new(TimeSpan.FromMilliseconds(Random.Shared.Next(1, (int)Heartbeat.TotalMilliseconds + 1)));
 
@@ -207,16 +208,13 @@ public static class ServerSentEvents
         {
             while (await timer.WaitForNextTickAsync())
             {
-                if (timer.Period != Heartbeat)
-                {
-                    timer.Period = Heartbeat;
-                }
+                timer.Period = Heartbeat;
                 await send();
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // The client is gone: a write failed.
+            // The client is gone (a write failed), or the stream ended between a tick and the period's reset.
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +19,7 @@ public static class DatabaseExtensions
     {
         var timeouts = ServiceTimeouts.From(builder.Configuration);
         builder.AddNpgsqlDataSource(ConnectionName,
-            settings => settings.ConnectionString = settings.ConnectionString is { } given ? Prepared(timeouts.ApplyTo(given)) : null,
+            settings => settings.ConnectionString = settings.ConnectionString is { } given ? timeouts.ApplyTo(given) : null,
             dataSource => dataSource.EnableDynamicJson());
         builder.Services.AddDbContextPool<ContentDbContext>((services, options) =>
         {
@@ -34,19 +33,6 @@ public static class DatabaseExtensions
             settings.DisableHealthChecks = true;
             settings.DisableRetry = true;
         });
-    }
-
-    // The job store's statements run thousands of times a second (a batch's insert, status reads, claims): prepared
-    // on each pooled connection after their first uses, PostgreSQL stops parsing and planning them every time. A
-    // connection string that sets its own value keeps it.
-    private static string Prepared(string connectionString)
-    {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
-        {
-            return connectionString;
-        }
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     // Retries what fails fast (a pooled connection broken by a server restart), never a statement that timed out.

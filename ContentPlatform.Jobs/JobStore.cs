@@ -77,6 +77,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             Array("trace_parent", NpgsqlDbType.Text, jobs.Select(j => j.TraceParent)),
             Array("trace_state", NpgsqlDbType.Text, jobs.Select(j => j.TraceState)),
         });
+        // Prepared (once per pooled connection): it runs for every batch of enqueues, and an insert from unnest() has no
+        // plan to choose that the table's size could change.
+        await command.PrepareAsync();
         var inserted = new Dictionary<Guid, (DateTime ScheduledFor, DateTime CreatedAt)>(jobs.Count);
         await using (var reader = await command.ExecuteReaderAsync())
         {

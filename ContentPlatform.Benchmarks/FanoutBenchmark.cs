@@ -95,7 +95,7 @@ internal static class FanoutBenchmark
             }
 
             Console.WriteLine($"{settings.Events} rounds per row: one job's end for the one-user rows, a burst of {settings.Burst} jobs' ends " +
-                $"(each followed by one connection) for the others; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+                $"(each followed by one connection) for the others; {Environment.ProcessorCount} cores, load average {MachineCpu.LoadAverage()}");
             Console.WriteLine();
             Console.WriteLine("| subscribers | server | connections asked | held | server memory per connection | server CPU per delivery | completion→client p50 | p99 | max |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -317,8 +317,6 @@ internal static class FanoutBenchmark
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -204,7 +204,7 @@ internal static class HttpBenchmark
     {
         Console.WriteLine();
         Console.WriteLine($"{settings.DurationSeconds} s per run after a warm-up of every path, {Environment.ProcessorCount} cores, " +
-            $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (1 min) at the end");
+            $"load average {MachineCpu.LoadAverage()} (1 min) at the end");
         Console.WriteLine();
         Console.WriteLine("| path | connections | ours req/s | p50 | p99 | documents' stack req/s | p50 | p99 | ratio | target | met |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");

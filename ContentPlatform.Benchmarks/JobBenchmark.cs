@@ -47,7 +47,7 @@ internal static class JobBenchmark
             new RedisServerOptions(Path.Combine(root, "redis"), Ports.GetFree(), password) { Durable = false }, null, CancellationToken.None);
         await PrintServerSettingsAsync(postgres);
         Console.WriteLine($"{settings.Count} no-op jobs per run, {settings.Producers} concurrent producers, concurrency {settings.Concurrency} per Worker process" +
-            (bullMq is null ? "" : $" (BullMQ {settings.BullMqConcurrency})") + $", {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+            (bullMq is null ? "" : $" (BullMQ {settings.BullMqConcurrency})") + $", {Environment.ProcessorCount} cores, load average {MachineCpu.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| engine | queued before | Worker processes | jobs/s end to end | enqueue jobs/s | p50 enqueue→completed | p99 | Redis commands/job | SQL commits/job | CPU ms/1000 jobs: producer, Worker, PostgreSQL, Redis |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
@@ -84,7 +84,7 @@ internal static class JobBenchmark
         if (settings.Repeat > 1)
         {
             Console.WriteLine();
-            Console.WriteLine($"Medians of {settings.Repeat} runs (load average now {LoadAverage()}):");
+            Console.WriteLine($"Medians of {settings.Repeat} runs (load average now {MachineCpu.LoadAverage()}):");
             Console.WriteLine();
             Console.WriteLine("| engine | queued before | Worker processes | jobs/s end to end | enqueue jobs/s | p50 enqueue→completed | p99 | Redis commands/job | SQL commits/job | CPU ms/1000 jobs: producer, Worker, PostgreSQL, Redis |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
@@ -348,9 +348,6 @@ internal static class JobBenchmark
             },
         }, Console.WriteLine);
     }
-
-    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
-
 }
 
 internal sealed record RunResult(string Engine, int Depth, string Workers, int WarmUpJobs, double Throughput, double EnqueueRate, double P50Ms, double P99Ms,

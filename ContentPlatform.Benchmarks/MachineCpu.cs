@@ -12,6 +12,9 @@ internal readonly record struct MachineCpu(long Total, long Steal)
         return new MachineCpu(fields.Take(8).Sum(), fields[7]);
     }
 
+    // The 1-minute load average, printed beside a run's figures.
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
     // The share of the machine's CPU time the hypervisor took between `before` and now.
     public double StealSince(MachineCpu before) =>
         Total > before.Total ? (double)(Steal - before.Steal) / (Total - before.Total) : 0;

@@ -270,7 +270,7 @@ internal static class FanoutBenchmark
 
         // Commits the jobs as succeeded (one statement), then publishes their terminal events with the Worker's own
         // batch script (JobScripts.Finish: each event appended to its job's stream if it has one (these report no
-        // progress, so they have none and their job streams read the end from the row) and published to the
+        // progress, so they have none and their job streams take the end from the user-events message) and published to the
         // user-events channel, one job-events notification for the batch; no stream messages to acknowledge here). The round's
         // clock starts before the commit: a job stream may also learn of the end from the row.
         public async Task CompleteAsync(IReadOnlyList<Job> jobs, FanoutRound round)

@@ -35,6 +35,9 @@ public sealed partial class JobEvents
         _store = store;
     }
 
+    // The job's events after afterEventId, in order, ending with its end: the stream's terminal event, the one heard
+    // live on the user-events channel, or the row's outcome. A retried job keeps its event stream, so an earlier run's
+    // end read from the stream is passed over unless the row still ends that way.
     public async IAsyncEnumerable<JobEvent> ReadAsync(Guid jobId, string? afterEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureSubscribedAsync();
@@ -46,14 +49,25 @@ public sealed partial class JobEvents
             var waited = false;
             while (true)
             {
+                // The end as the user-events channel carried it, when nothing in the stream comes before it that this
+                // reader has not read yet: no stream read needed.
+                if (watcher.Heard is { } heard && (heard.Previous is null || heard.Previous == after))
+                {
+                    yield return heard.Event;
+                    yield break;
+                }
                 var entries = await _redis.GetDatabase().StreamRangeAsync(
                     _keys.Events(jobId), after is null ? "-" : "(" + after, "+", Page);
                 foreach (var entry in entries)
                 {
                     var jobEvent = new JobEvent(entry.Id!, jobId, entry["type"]!, Parse(entry["data"]!));
-                    yield return jobEvent;
-                    if (jobEvent.IsTerminal)
+                    if (!jobEvent.IsTerminal)
                     {
+                        yield return jobEvent;
+                    }
+                    else if (!await IsEarlierRunAsync(jobEvent, cancellationToken))
+                    {
+                        yield return jobEvent;
                         yield break;
                     }
                     after = entry.Id;
@@ -63,14 +77,9 @@ public sealed partial class JobEvents
                     continue;
                 }
                 // A job that never reported progress ends without an event stream: a user's job announces its end
-                // on the user-events channel, which is heard here; for the others, look at the row before the first
-                // wait and after a wait that brought no event (a stream may also have expired or been lost with
+                // on the user-events channel, which is heard here (above); for the others, look at the row before the
+                // first wait and after a wait that brought no event (a stream may also have expired or been lost with
                 // Redis' data).
-                if (entries.Length == 0 && watcher.Heard is { } heard)
-                {
-                    yield return heard;
-                    yield break;
-                }
                 if (!waited || entries.Length == 0)
                 {
                     var job = await _store.GetAsync(jobId, cancellationToken);
@@ -175,35 +184,38 @@ public sealed partial class JobEvents
         });
         await subscriber.SubscribeAsync(_keys.UserEventsChannel, (_, message) =>
         {
-            // "eventId\njobId\ntype\ndata" (JobScripts.Event); the user id is inside data.
-            var parts = message.ToString().Split('\n', 4);
-            if (parts.Length != 4 || !Guid.TryParseExact(parts[1], "N", out var jobId))
+            // "eventId\njobId\ntype\nprevious\ndata" (JobKeys.UserEventsChannel); the user id is inside data.
+            var parts = message.ToString().Split('\n', 5);
+            if (parts.Length != 5 || !Guid.TryParseExact(parts[1], "N", out var jobId))
             {
                 return;
             }
-            var data = Parse(parts[3]);
+            var data = Parse(parts[4]);
             if (!data.TryGetProperty("userId", out var user) || !user.TryGetGuid(out var userId))
             {
                 return;
             }
             var jobEvent = new JobEvent(parts[0], jobId, parts[2], data);
+            var heard = new HeardEnd(jobEvent, parts[3] is "" ? null : parts[3]);
             foreach (var watcher in _jobWatchers.Of(jobId))
             {
-                watcher.Heard = jobEvent;
+                watcher.Heard = heard;
                 Wake(watcher.Signal);
             }
             Deliver(_userWatchers.Of(userId), jobEvent);
         });
     }
 
-    // A reader of one job: woken when the job has a new event; Heard is its terminal event as the user-events
-    // channel carried it.
+    // A reader of one job: woken when the job has a new event; Heard is its end as the user-events channel carried it.
     private sealed class JobWatcher
     {
         public SemaphoreSlim Signal { get; } = new(0, 1);
 
-        public volatile JobEvent? Heard;
+        public volatile HeardEnd? Heard;
     }
+
+    // A job's terminal event, and the id of the entry before it in the job's event stream (null: the job had none).
+    private sealed record HeardEnd(JobEvent Event, string? Previous);
 
     private static void Wake(SemaphoreSlim signal)
     {
@@ -218,6 +230,23 @@ public sealed partial class JobEvents
         {
             // Already signalled, or its reader just left.
         }
+    }
+
+    // An end heard live is the job's latest; one read from the stream may be an earlier run's.
+    private async Task<bool> IsEarlierRunAsync(JobEvent terminal, CancellationToken cancellationToken)
+    {
+        var row = await _store.GetAsync(terminal.JobId, cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+        if (row.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            return true;
+        }
+        return terminal.Data.TryGetProperty("completedAt", out var value) && value.ValueKind == JsonValueKind.String
+            && value.TryGetDateTime(out var completedAt) && row.CompletedAt is { } rowCompletedAt
+            && Math.Abs((completedAt.ToUniversalTime() - rowCompletedAt).TotalMilliseconds) >= 1;
     }
 
     private static JobEvent FromRow(Job job) =>

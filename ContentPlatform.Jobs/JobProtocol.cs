@@ -38,7 +38,8 @@ internal sealed class JobKeys(string prefix)
     // Pub/sub: job ids (one per line) that have a new event in their stream.
     public RedisChannel JobEventsChannel => RedisChannel.Literal($"{Prefix}job-events");
 
-    // Pub/sub: terminal events of jobs owned by a user, as "eventId\njobId\ntype\ndata".
+    // Pub/sub: terminal events of jobs owned by a user, as "eventId\njobId\ntype\nprevious\ndata", where previous is the
+    // id of the job's last event-stream entry before this one ("" when none: the job's readers miss nothing before it).
     public RedisChannel UserEventsChannel => RedisChannel.Literal($"{Prefix}user-events");
 }
 
@@ -63,6 +64,17 @@ internal static class JobMessage
 
 internal static class JobScripts
 {
+    // Part of Event and Finish: the id of a stream's last entry, '' when it has none. A user's terminal event names the
+    // entry before it, so a reader that has read up to that entry takes the end from the message (JobEvents).
+    private const string LastEntry = """
+        local function last_entry(key)
+          local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+          if last[1] then return last[1][1] end
+          return ''
+        end
+
+        """;
+
     // Sentinel: what Redis may have lost since the reconciler last looked, and the mark that it looked now.
     // KEYS[1] the sentinel; ARGV[1] now (Unix ms). Returns -1 when the sentinel is missing (Redis lost its data, or
     // never had the queue), the Unix ms of the last look when Redis restarted since (a process ends with up to a
@@ -234,7 +246,7 @@ internal static class JobScripts
     // then 7 per terminal event: job id, type, data, user id or "", stream index (0: not this Worker's to acknowledge), entry id,
     // event id to use without an event stream;
     // then 2 per other message to acknowledge: stream index, entry id. Returns the number of events written.
-    public const string Finish = """
+    public const string Finish = LastEntry + """
         local maxlen, retention, jobChannel, userChannel, group = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
         local streams, events, repeated = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
         local entries = {}
@@ -248,12 +260,14 @@ internal static class JobScripts
           if not repeated or s == 0 or redis.call('XACK', KEYS[s], group, entry) == 1 then
             local key = KEYS[streams + i]
             local streamed = redis.call('EXISTS', key) == 1
+            local previous = ''
             if streamed then
+              if user ~= '' then previous = last_entry(key) end
               event = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'type', type, 'data', data)
               redis.call('EXPIRE', key, retention)
             end
             if user ~= '' then
-              redis.call('PUBLISH', userChannel, event .. '\n' .. id .. '\n' .. type .. '\n' .. data)
+              redis.call('PUBLISH', userChannel, event .. '\n' .. id .. '\n' .. type .. '\n' .. previous .. '\n' .. data)
             end
             if streamed or user == '' then
               ids[#ids + 1] = id
@@ -278,12 +292,15 @@ internal static class JobScripts
     // Event: append one job event and notify readers. KEYS[1] the job's event stream.
     // ARGV[1] max length, ARGV[2] retention (s; 0 = not terminal), ARGV[3] job-events channel, ARGV[4] user-events
     // channel, ARGV[5] job id, ARGV[6] type, ARGV[7] data, ARGV[8] user id or "". Returns the event's entry id.
-    public const string Event = """
+    public const string Event = LastEntry + """
+        local terminal, user = ARGV[2] ~= '0', ARGV[8] ~= ''
+        local previous = ''
+        if terminal and user then previous = last_entry(KEYS[1]) end
         local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[6], 'data', ARGV[7])
-        if ARGV[2] ~= '0' then
+        if terminal then
           redis.call('EXPIRE', KEYS[1], ARGV[2])
-          if ARGV[8] ~= '' then
-            redis.call('PUBLISH', ARGV[4], entry .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[7])
+          if user then
+            redis.call('PUBLISH', ARGV[4], entry .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. previous .. '\n' .. ARGV[7])
           end
         end
         redis.call('PUBLISH', ARGV[3], ARGV[5])

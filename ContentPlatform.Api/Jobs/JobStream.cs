@@ -27,66 +27,31 @@ public static partial class JobStream
         }
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString().Trim();
         var start = StreamId().IsMatch(lastEventId) ? lastEventId : StreamEvents.Start;
-        await ServerSentEvents.WriteAsync(http, ReadAsync(job, start, store, events, json.Value.SerializerOptions, cancellationToken));
+        await ServerSentEvents.WriteAsync(http, ReadAsync(job, start, events, json.Value.SerializerOptions, cancellationToken));
         return TypedResults.Empty;
     }
 
     private static async IAsyncEnumerable<ServerSentEvent> ReadAsync(
-        Job job, string start, JobStore store, JobEvents events, JsonSerializerOptions json,
+        Job job, string start, JobEvents events, JsonSerializerOptions json,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return Event(start, StreamEvents.Connected, new StreamConnected(job.Id, job.Status));
-        var after = start;
-        while (true)
+        await foreach (var jobEvent in events.ReadAsync(job.Id, start, cancellationToken))
         {
-            JobEvent? terminal = null;
-            await foreach (var jobEvent in events.ReadAsync(job.Id, after, cancellationToken))
+            if (!jobEvent.IsTerminal)
             {
-                if (jobEvent.IsTerminal)
-                {
-                    terminal = jobEvent;
-                    break;
-                }
                 yield return Event(jobEvent.Id, StreamEvents.ProgressUpdate, Progress(jobEvent));
-                after = jobEvent.Id;
-            }
-            if (terminal is null)
-            {
-                // The job was deleted while the client watched.
-                yield break;
-            }
-            if (await IsEarlierRunAsync(terminal, store, cancellationToken))
-            {
-                after = terminal.Id;
                 continue;
             }
-            yield return terminal.Type == JobEventTypes.Succeeded
-                ? Event(terminal.Id, StreamEvents.Complete, new StreamComplete(job.Id, JobStatus.Succeeded,
-                    JsonFields.Element(terminal.Data, "result"), JsonFields.Time(terminal.Data, "completedAt")))
-                : Event(terminal.Id, StreamEvents.Failed, new StreamFailed(job.Id, JobStatus.Failed,
-                    JsonFields.String(terminal.Data, "error"), JsonFields.String(terminal.Data, "errorCode"),
-                    JsonFields.Time(terminal.Data, "completedAt")));
-            yield break;
+            yield return jobEvent.Type == JobEventTypes.Succeeded
+                ? Event(jobEvent.Id, StreamEvents.Complete, new StreamComplete(job.Id, JobStatus.Succeeded,
+                    JsonFields.Element(jobEvent.Data, "result"), JsonFields.Time(jobEvent.Data, "completedAt")))
+                : Event(jobEvent.Id, StreamEvents.Failed, new StreamFailed(job.Id, JobStatus.Failed,
+                    JsonFields.String(jobEvent.Data, "error"), JsonFields.String(jobEvent.Data, "errorCode"),
+                    JsonFields.Time(jobEvent.Data, "completedAt")));
         }
 
         ServerSentEvent Event<T>(string id, string name, T data) => new(id, name, JsonSerializer.Serialize(data, json));
-    }
-
-    // A retried job keeps its event stream, so the end of an earlier run can come before the current run's events.
-    // It is the job's end only if the row still ends that way; otherwise the stream goes on past it.
-    private static async Task<bool> IsEarlierRunAsync(JobEvent terminal, JobStore store, CancellationToken cancellationToken)
-    {
-        var row = await store.GetAsync(terminal.JobId, cancellationToken);
-        if (row is null)
-        {
-            return false;
-        }
-        if (row.Status is JobStatus.Queued or JobStatus.Running)
-        {
-            return true;
-        }
-        return JsonFields.Time(terminal.Data, "completedAt") is { } completedAt && row.CompletedAt is { } rowCompletedAt
-            && Math.Abs((completedAt - rowCompletedAt).TotalMilliseconds) >= 1;
     }
 
     private static StreamProgress Progress(JobEvent jobEvent)

@@ -50,8 +50,8 @@ app.get("/api/v1/jobs/:jobId/stream", (req, res) => {
 const redis = new Redis({ port: Number(option("redis-port")), password: option("redis-password") });
 await redis.subscribe(option("channel"));
 redis.on("message", (_, message) => {
-  // "eventId\njobId\ntype\ndata"
-  const [id, , type, ...rest] = message.split("\n");
+  // "eventId\njobId\ntype\nprevious\ndata"
+  const [id, , type, , ...rest] = message.split("\n");
   const data = JSON.parse(rest.join("\n"));
   if (type !== "succeeded" && type !== "failed") return;
   const completed = { userId: data.userId, jobId: data.jobId, status: type === "succeeded" ? "completed" : "failed" };

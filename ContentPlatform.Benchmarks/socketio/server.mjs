@@ -34,8 +34,8 @@ io.on("connection", (socket) => socket.join(socket.data.userId));
 const redis = new Redis({ port: Number(option("redis-port")), password: option("redis-password") });
 await redis.subscribe(option("channel"));
 redis.on("message", (_, message) => {
-  // "eventId\njobId\ntype\ndata"
-  const [, , type, ...rest] = message.split("\n");
+  // "eventId\njobId\ntype\nprevious\ndata"
+  const [, , type, , ...rest] = message.split("\n");
   const data = JSON.parse(rest.join("\n"));
   if (data.kind !== "generate-content" || (type !== "succeeded" && type !== "failed")) return;
   const payload = { userId: data.userId, jobId: data.jobId, status: type === "succeeded" ? "completed" : "failed" };

@@ -4,6 +4,7 @@ using ContentPlatform.Jobs;
 using ContentPlatform.Jobs.Diagnostics;
 using ContentPlatform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace ContentPlatform.Tests.Jobs;
 
@@ -189,6 +190,37 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.False(await _engine.Redis.KeyExistsAsync($"{_prefix}events:{job.Id:N}"));
         // A reader that already saw the end and comes back after it gets it again, from the row.
         Assert.Equal(terminal.Id, Assert.Single(await ReadAllAsync(job.Id, terminal.Id)).Id);
+    }
+
+    [Fact]
+    public async Task A_users_job_with_progress_announces_its_end_with_the_entry_before_it_and_its_readers_miss_no_event()
+    {
+        var userId = await _engine.CreateUserAsync();
+        var subscriber = _engine.Services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber();
+        var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var channel = RedisChannel.Literal($"{_prefix}user-events");
+        await subscriber.SubscribeAsync(channel, (_, message) => announced.TrySetResult(message!));
+        try
+        {
+            // Delayed, so the readers are waiting for it before it starts.
+            var (job, _) = await _engine.Queue.EnqueueAsync(
+                new EnqueueRequest(DiagnosticHandlers.Sleep, JobOwner.User(userId), new SleepPayload(30, Steps: 3)) { Delay = TimeSpan.FromSeconds(1.5) }, default);
+            var readers = Enumerable.Range(0, 4).Select(_ => ReadAllAsync(job.Id, null)).ToList();
+
+            var message = (await announced.Task.WaitAsync(TimeSpan.FromSeconds(60))).Split('\n', 5);
+            foreach (var events in await Task.WhenAll(readers))
+            {
+                Assert.Equal([JobEventTypes.Progress, JobEventTypes.Progress, JobEventTypes.Progress, JobEventTypes.Succeeded], events.Select(e => e.Type));
+                Assert.Equal(message[0], events[^1].Id);
+                Assert.Equal(message[3], events[2].Id);
+            }
+            var stream = await _engine.Redis.StreamRangeAsync($"{_prefix}events:{job.Id:N}");
+            Assert.Equal(stream.Select(e => e.Id.ToString()), (await readers[0]).Select(e => e.Id));
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel);
+        }
     }
 
     private async Task<List<JobEvent>> ReadAllAsync(Guid jobId, string? after)

@@ -51,7 +51,7 @@ public sealed partial class JobEvents
             {
                 // The end as the user-events channel carried it, when nothing in the stream comes before it that this
                 // reader has not read yet: no stream read needed.
-                if (watcher.Heard is { } heard && (heard.Previous is null || heard.Previous == after))
+                if (watcher.Heard is { } heard && heard.Follows(after))
                 {
                     yield return heard.Event;
                     yield break;
@@ -184,19 +184,20 @@ public sealed partial class JobEvents
         });
         await subscriber.SubscribeAsync(_keys.UserEventsChannel, (_, message) =>
         {
-            // "eventId\njobId\ntype\nprevious\ndata" (JobKeys.UserEventsChannel); the user id is inside data.
+            // "eventId\njobId\ntype\nprevious\ndata" (JobKeys.UserEventsChannel); the user id is inside data. A Worker
+            // from before the previous field (azd deploys the Api first) sends "eventId\njobId\ntype\ndata".
             var parts = message.ToString().Split('\n', 5);
-            if (parts.Length != 5 || !Guid.TryParseExact(parts[1], "N", out var jobId))
+            if (parts.Length < 4 || !Guid.TryParseExact(parts[1], "N", out var jobId))
             {
                 return;
             }
-            var data = Parse(parts[4]);
+            var data = Parse(parts[^1]);
             if (!data.TryGetProperty("userId", out var user) || !user.TryGetGuid(out var userId))
             {
                 return;
             }
             var jobEvent = new JobEvent(parts[0], jobId, parts[2], data);
-            var heard = new HeardEnd(jobEvent, parts[3] is "" ? null : parts[3]);
+            var heard = new HeardEnd(jobEvent, PreviousKnown: parts.Length == 5, parts.Length == 5 && parts[3] != "" ? parts[3] : null);
             foreach (var watcher in _jobWatchers.Of(jobId))
             {
                 watcher.Heard = heard;
@@ -215,7 +216,11 @@ public sealed partial class JobEvents
     }
 
     // A job's terminal event, and the id of the entry before it in the job's event stream (null: the job had none).
-    private sealed record HeardEnd(JobEvent Event, string? Previous);
+    private sealed record HeardEnd(JobEvent Event, bool PreviousKnown, string? Previous)
+    {
+        // Whether a reader that has read up to after has read everything before this end.
+        public bool Follows(string? after) => PreviousKnown && (Previous is null || Previous == after);
+    }
 
     private static void Wake(SemaphoreSlim signal)
     {

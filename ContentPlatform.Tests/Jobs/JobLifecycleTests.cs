@@ -223,6 +223,30 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_users_job_end_announced_without_the_previous_field_still_reaches_the_user_and_the_jobs_readers()
+    {
+        // As a Worker from before the field announces it (azd deploys the Api first).
+        var userId = await _engine.CreateUserAsync();
+        var (job, _) = await _engine.Queue.EnqueueAsync(
+            new EnqueueRequest(DiagnosticHandlers.Noop, JobOwner.User(userId), new { }) { Delay = TimeSpan.FromHours(1) }, default);
+        var received = new TaskCompletionSource<JobEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listening = await _engine.Events.ListenUserAsync(userId, jobEvent => received.TrySetResult(jobEvent));
+        var reader = ReadAllAsync(job.Id, null);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.NotNull(await _engine.Store.FailUnfinishedAsync(job.Id, "Stopped", "STOPPED", default));
+
+        await _engine.Redis.PublishAsync(RedisChannel.Literal($"{_prefix}user-events"),
+            $"1-0\n{job.Id:N}\n{JobEventTypes.Failed}\n{{\"jobId\":\"{job.Id}\",\"userId\":\"{userId}\",\"status\":\"failed\"}}");
+
+        var jobEvent = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((job.Id, JobEventTypes.Failed, "1-0"), (jobEvent.JobId, jobEvent.Type, jobEvent.Id));
+        // Without the entry before the end, the reader does not take the message's word for it: the row's end.
+        var terminal = Assert.Single(await reader);
+        Assert.Equal(JobEventTypes.Failed, terminal.Type);
+        Assert.NotEqual("1-0", terminal.Id);
+    }
+
     private async Task<List<JobEvent>> ReadAllAsync(Guid jobId, string? after)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -49,6 +49,24 @@ public sealed record JobEvent(string Id, Guid JobId, string Type, JsonElement Da
     public bool IsTerminal => JobEventTypes.IsTerminal(Type);
 }
 
+// Typed reads of a job event's data (JobEvent.Data): null when the field is missing or of another kind.
+public static class JsonFields
+{
+    public static string? String(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static int? Int(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
+
+    public static DateTime? Time(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTime(out var time)
+            ? time.ToUniversalTime()
+            : null;
+
+    public static JsonElement? Element(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+}
+
 public sealed record JobProgress(
     int Progress,
     string? CurrentStep = null,

@@ -249,9 +249,8 @@ public sealed partial class JobEvents
         {
             return true;
         }
-        return terminal.Data.TryGetProperty("completedAt", out var value) && value.ValueKind == JsonValueKind.String
-            && value.TryGetDateTime(out var completedAt) && row.CompletedAt is { } rowCompletedAt
-            && Math.Abs((completedAt.ToUniversalTime() - rowCompletedAt).TotalMilliseconds) >= 1;
+        return JsonFields.Time(terminal.Data, "completedAt") is { } completedAt && row.CompletedAt is { } rowCompletedAt
+            && Math.Abs((completedAt - rowCompletedAt).TotalMilliseconds) >= 1;
     }
 
     private static JobEvent FromRow(Job job) =>

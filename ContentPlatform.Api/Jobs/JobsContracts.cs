@@ -79,20 +79,3 @@ public static class StreamEvents
     // The id of "connected" when the client sent no usable Last-Event-ID: the position before the job's first event.
     public const string Start = "0-0";
 }
-
-internal static class JsonFields
-{
-    public static string? String(JsonElement data, string name) =>
-        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    public static int? Int(JsonElement data, string name) =>
-        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
-
-    public static DateTime? Time(JsonElement data, string name) =>
-        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTime(out var time)
-            ? time.ToUniversalTime()
-            : null;
-
-    public static JsonElement? Element(JsonElement data, string name) =>
-        data.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-}

@@ -47,21 +47,14 @@ internal sealed partial class JobReconciler(
         }
         DateTime? since = seen > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(seen).UtcDateTime - RestartMargin : null;
         var published = 0;
-        var after = Guid.Empty;
-        while (true)
+        await foreach (var jobs in store.ListQueuedAsync(since, cancellationToken).Chunk(Page))
         {
-            var jobs = await store.ListQueuedAsync(since, after, Page, cancellationToken);
-            if (jobs.Count == 0)
-            {
-                break;
-            }
             var now = DateTime.UtcNow;
             await Task.WhenAll(jobs.Select<Data.Entities.Job, Task>(job => job.ScheduledFor > now
                 ? db.SortedSetAddAsync(keys.Delayed(job.Kind), JobMessage.DelayedMember(job.Id, job.TraceParent, job.TraceState),
                     new DateTimeOffset(job.ScheduledFor, TimeSpan.Zero).ToUnixTimeMilliseconds())
                 : db.StreamAddAsync(keys.Stream(job.Kind), JobMessage.Fields(job.Id, job.TraceParent, job.TraceState))));
-            published += jobs.Count;
-            after = jobs[^1].Id;
+            published += jobs.Length;
         }
         await db.PublishAsync(keys.WakeChannel, "*");
         if (since is { } restartedSince)

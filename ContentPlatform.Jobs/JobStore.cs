@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ContentPlatform.Data.Entities;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,10 +28,8 @@ internal sealed record ProgressWrite(Guid JobId, int Attempt, JobProgress Progre
 // The jobs table through plain Npgsql: every batch is one statement (one commit) over unnest()ed arrays,
 // and every status change is guarded by the status (and attempt) it expects, so concurrent Workers,
 // cancels and retries cannot overwrite each other.
-// In the batched updates the expected status arrives as a column of the unnest()ed rows rather than as a
-// constant, so the planner has no constant to weigh against a partial index of unfinished jobs while its
-// statistics are stale (they always are under load): every row is found by its primary key, whatever the
-// queue's depth. Claims and retries change no indexed value (JobConfiguration), so they are HOT updates.
+// No index names the status, so the batched updates find every row by its primary key whatever the queue's depth,
+// and claims, retries and outcomes change no indexed value (JobConfiguration): they are HOT updates.
 // The one way to the table for the Api's reads too (its writes go through JobQueue); the Worker's side is internal.
 public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
@@ -55,7 +54,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
                    now() + make_interval(secs => u.delay), now(), now(), u.trace_parent, u.trace_state
             from unnest(@id, @kind, @user_id, @session_id, @subject_id, @payload, @max_attempts, @delay, @trace_parent, @trace_state)
                  as u(id, kind, user_id, session_id, subject_id, payload, max_attempts, delay, trace_parent, trace_state)
-            on conflict (kind, subject_id) where subject_id is not null and active do nothing
+            on conflict (kind, active_subject_id) where active_subject_id is not null do nothing
             returning j.id, j.scheduled_for, j.created_at
             """;
         // In a transaction committed only once the insert has answered: if the server stalls and the statement
@@ -95,7 +94,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     internal async Task<Job?> FindActiveAsync(string kind, Guid subjectId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = @subject and j.active");
+            $"select {Columns} from jobs j where j.kind = @kind and j.active_subject_id = @subject");
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("subject", subjectId);
         return (await ReadJobsAsync(command, cancellationToken)).Values.FirstOrDefault();
@@ -127,7 +126,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     public async Task<IReadOnlyList<Job>> ListActiveAsync(string kind, IReadOnlyList<Guid> subjectIds, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.kind = @kind and j.subject_id = any(@subjects) and j.active");
+            $"select {Columns} from jobs j where j.kind = @kind and j.active_subject_id = any(@subjects)");
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.Add(Array("subjects", NpgsqlDbType.Uuid, subjectIds));
         return (await ReadJobsAsync(command, cancellationToken)).Values.ToList();
@@ -145,8 +144,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     internal const string ClaimSql = $"""
             update jobs j set status = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
                               error = null, error_code = null
-            from unnest(@id, @queued, @running) as u(id, queued, running)
-            where j.id = u.id and ((j.status = u.queued and j.scheduled_for <= now()) or j.status = u.running)
+            from unnest(@id, @reclaimed) as u(id, reclaimed)
+            where j.id = u.id and ((j.status = 'queued' and j.scheduled_for <= now()) or (u.reclaimed and j.status = 'running'))
             returning {Columns}
             """;
 
@@ -154,8 +153,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     {
         var claimed = await ReadBatchAsync(ClaimSql,
             Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)),
-            Array("queued", NpgsqlDbType.Text, claims.Select(_ => JobStatus.Queued)),
-            Array("running", NpgsqlDbType.Text, claims.Select(c => c.Reclaimed ? JobStatus.Running : null)));
+            Array("reclaimed", NpgsqlDbType.Boolean, claims.Select(c => c.Reclaimed)));
         // Two messages for one job (e.g. republished by the reconciler) claim it once: the first one wins.
         return claims.Select(c => claimed.Remove(c.JobId, out var job) ? job : null).ToList();
     }
@@ -168,9 +166,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
                               completed_at = case when u.status = 'queued' then null else now() end,
                               scheduled_for = case when u.status = 'queued' then now() + make_interval(secs => u.delay) else j.scheduled_for end,
                               updated_at = now()
-            from unnest(@id, @running, @attempt, @status, @result, @error, @error_code, @delay)
-                 as u(id, running, attempt, status, result, error, error_code, delay)
-            where j.id = u.id and j.status = u.running and j.attempts = u.attempt
+            from unnest(@id, @attempt, @status, @result, @error, @error_code, @delay)
+                 as u(id, attempt, status, result, error, error_code, delay)
+            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
             returning {Columns}
             """;
 
@@ -178,7 +176,6 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
     {
         var written = await ReadBatchAsync(FinishSql,
             Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)),
-            Array("running", NpgsqlDbType.Text, outcomes.Select(_ => JobStatus.Running)),
             Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)),
             Array("status", NpgsqlDbType.Text, outcomes.Select(o => o.Status)),
             Array("result", NpgsqlDbType.Text, outcomes.Select(o => o.Result)),
@@ -194,13 +191,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             update jobs j set progress = u.progress, current_step = u.current_step, phase = u.phase,
                               estimated_time_remaining = u.eta, strategy_index = u.strategy_index,
                               strategy_total = u.strategy_total, strategy_id = u.strategy_id, updated_at = now()
-            from unnest(@id, @running, @attempt, @progress, @current_step, @phase, @eta, @strategy_index, @strategy_total, @strategy_id)
-                 as u(id, running, attempt, progress, current_step, phase, eta, strategy_index, strategy_total, strategy_id)
-            where j.id = u.id and j.status = u.running and j.attempts = u.attempt
+            from unnest(@id, @attempt, @progress, @current_step, @phase, @eta, @strategy_index, @strategy_total, @strategy_id)
+                 as u(id, attempt, progress, current_step, phase, eta, strategy_index, strategy_total, strategy_id)
+            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, writes.Select(w => w.JobId)));
-        command.Parameters.Add(Array("running", NpgsqlDbType.Text, writes.Select(_ => JobStatus.Running)));
         command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, writes.Select(w => w.Attempt)));
         command.Parameters.Add(Array("progress", NpgsqlDbType.Integer, writes.Select(w => w.Progress.Progress)));
         command.Parameters.Add(Array("current_step", NpgsqlDbType.Text, writes.Select(w => w.Progress.CurrentStep)));
@@ -262,20 +258,22 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    // Queued jobs in id order, a page at a time (the reconciler republishes them): by id after `after`; with
-    // `updatedSince`, only those queued or requeued since then. `active` lets the partial index ix_jobs_active serve it.
-    internal async Task<IReadOnlyList<Job>> ListQueuedAsync(DateTime? updatedSince, Guid after, int limit, CancellationToken cancellationToken)
+    // Every queued job (the reconciler republishes them), read as one statement: with `updatedSince`, only those queued
+    // or requeued since then. No index serves it, on purpose: one would have to name the status or the job's end and so
+    // keep every claim or outcome from being a HOT update, for a scan that runs only after Redis lost data or restarted.
+    internal async IAsyncEnumerable<Job> ListQueuedAsync(DateTime? updatedSince, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {Columns} from jobs j where j.active and j.status = 'queued' {(updatedSince is null ? "" : "and j.updated_at >= @since")} " +
-            "and j.id > @after order by j.id limit @limit");
+            $"select {Columns} from jobs j where j.status = 'queued'{(updatedSince is null ? "" : " and j.updated_at >= @since")}");
         if (updatedSince is { } since)
         {
             command.Parameters.AddWithValue("since", since);
         }
-        command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("limit", limit);
-        return (await ReadJobsAsync(command, cancellationToken)).Values.OrderBy(j => j.Id).ToList();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadJob(reader);
+        }
     }
 
     // Not prepared: a generic plan made while the table was small (a sequential scan) would stay in use
@@ -304,37 +302,39 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var job = new Job
-            {
-                Id = reader.GetGuid(0),
-                Kind = reader.GetString(1),
-                UserId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                SessionId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Status = reader.GetString(4),
-                Progress = reader.GetInt32(5),
-                CurrentStep = reader.IsDBNull(6) ? null : reader.GetString(6),
-                Phase = reader.IsDBNull(7) ? null : reader.GetString(7),
-                EstimatedTimeRemaining = reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                StrategyIndex = reader.IsDBNull(9) ? null : reader.GetInt32(9),
-                StrategyTotal = reader.IsDBNull(10) ? null : reader.GetInt32(10),
-                StrategyId = reader.IsDBNull(11) ? null : reader.GetString(11),
-                SubjectId = reader.IsDBNull(12) ? null : reader.GetGuid(12),
-                Payload = reader.GetString(13),
-                Result = reader.IsDBNull(14) ? null : reader.GetString(14),
-                Error = reader.IsDBNull(15) ? null : reader.GetString(15),
-                ErrorCode = reader.IsDBNull(16) ? null : reader.GetString(16),
-                Attempts = reader.GetInt32(17),
-                MaxAttempts = reader.GetInt32(18),
-                ScheduledFor = reader.GetDateTime(19),
-                CreatedAt = reader.GetDateTime(20),
-                UpdatedAt = reader.GetDateTime(21),
-                StartedAt = reader.IsDBNull(22) ? null : reader.GetDateTime(22),
-                CompletedAt = reader.IsDBNull(23) ? null : reader.GetDateTime(23),
-                TraceParent = reader.IsDBNull(24) ? null : reader.GetString(24),
-                TraceState = reader.IsDBNull(25) ? null : reader.GetString(25),
-            };
+            var job = ReadJob(reader);
             jobs[job.Id] = job;
         }
         return jobs;
     }
+
+    private static Job ReadJob(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetGuid(0),
+        Kind = reader.GetString(1),
+        UserId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
+        SessionId = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Status = reader.GetString(4),
+        Progress = reader.GetInt32(5),
+        CurrentStep = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Phase = reader.IsDBNull(7) ? null : reader.GetString(7),
+        EstimatedTimeRemaining = reader.IsDBNull(8) ? null : reader.GetInt32(8),
+        StrategyIndex = reader.IsDBNull(9) ? null : reader.GetInt32(9),
+        StrategyTotal = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+        StrategyId = reader.IsDBNull(11) ? null : reader.GetString(11),
+        SubjectId = reader.IsDBNull(12) ? null : reader.GetGuid(12),
+        Payload = reader.GetString(13),
+        Result = reader.IsDBNull(14) ? null : reader.GetString(14),
+        Error = reader.IsDBNull(15) ? null : reader.GetString(15),
+        ErrorCode = reader.IsDBNull(16) ? null : reader.GetString(16),
+        Attempts = reader.GetInt32(17),
+        MaxAttempts = reader.GetInt32(18),
+        ScheduledFor = reader.GetDateTime(19),
+        CreatedAt = reader.GetDateTime(20),
+        UpdatedAt = reader.GetDateTime(21),
+        StartedAt = reader.IsDBNull(22) ? null : reader.GetDateTime(22),
+        CompletedAt = reader.IsDBNull(23) ? null : reader.GetDateTime(23),
+        TraceParent = reader.IsDBNull(24) ? null : reader.GetString(24),
+        TraceState = reader.IsDBNull(25) ? null : reader.GetString(25),
+    };
 }

@@ -166,11 +166,11 @@ namespace ContentPlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<bool>("Active")
+                    b.Property<Guid?>("ActiveSubjectId")
                         .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("boolean")
-                        .HasColumnName("active")
-                        .HasComputedColumnSql("status in ('queued', 'running')", true);
+                        .HasColumnType("uuid")
+                        .HasColumnName("active_subject_id")
+                        .HasComputedColumnSql("case when status in ('queued', 'running') then subject_id end", true);
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
@@ -281,14 +281,10 @@ namespace ContentPlatform.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_jobs");
 
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_jobs_active")
-                        .HasFilter("active");
-
-                    b.HasIndex("Kind", "SubjectId")
+                    b.HasIndex("Kind", "ActiveSubjectId")
                         .IsUnique()
-                        .HasDatabaseName("ix_jobs_kind_subject_id")
-                        .HasFilter("subject_id is not null and active");
+                        .HasDatabaseName("ix_jobs_kind_active_subject_id")
+                        .HasFilter("active_subject_id is not null");
 
                     b.HasIndex("UserId", "CreatedAt")
                         .HasDatabaseName("ix_jobs_user_id_created_at");

@@ -102,11 +102,9 @@ public sealed class JobBatchTests
 
         var claim = await ExplainAsync(connection, JobStore.ClaimSql,
             Array("id", NpgsqlDbType.Uuid, ids),
-            Array("queued", NpgsqlDbType.Text, ids.Select(_ => JobStatus.Queued)),
-            Array("running", NpgsqlDbType.Text, ids.Select(_ => (string?)null)));
+            Array("reclaimed", NpgsqlDbType.Boolean, ids.Select(_ => false)));
         var finish = await ExplainAsync(connection, JobStore.FinishSql,
             Array("id", NpgsqlDbType.Uuid, ids),
-            Array("running", NpgsqlDbType.Text, ids.Select(_ => JobStatus.Running)),
             Array("attempt", NpgsqlDbType.Integer, ids.Select(_ => 1)),
             Array("status", NpgsqlDbType.Text, ids.Select(_ => JobStatus.Succeeded)),
             Array("result", NpgsqlDbType.Text, ids.Select(_ => (string?)null)),

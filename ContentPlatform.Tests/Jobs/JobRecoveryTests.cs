@@ -123,7 +123,8 @@ public sealed class JobRecoveryTests(ITestOutputHelper output)
         await using var redis = await RedisServer.StartAsync(
             new RedisServerOptions(root, TestServers.FreePort(), "pw") { Durable = false }, null, CancellationToken.None);
         await using var api = await JobEngineHost.StartAsync(database, redis.ConnectionString, prefix);
-        var ready = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.Queue.EnqueueAsync(Sleep(0), default)));
+        // More than the reconciler publishes at once (a page of 1,000, read from one statement).
+        var ready = await Task.WhenAll(Enumerable.Range(0, 2_500).Select(_ => api.Queue.EnqueueAsync(Sleep(0), default)));
         var delayed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             api.Queue.EnqueueAsync(Sleep(0) with { Delay = TimeSpan.FromSeconds(1) }, default)));
         await using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true"))

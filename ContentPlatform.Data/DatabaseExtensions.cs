@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ public static class DatabaseExtensions
     {
         var timeouts = ServiceTimeouts.From(builder.Configuration);
         builder.AddNpgsqlDataSource(ConnectionName,
-            settings => settings.ConnectionString = settings.ConnectionString is { } given ? timeouts.ApplyTo(given) : null,
+            settings => settings.ConnectionString = settings.ConnectionString is { } given ? WithoutReset(timeouts.ApplyTo(given)) : null,
             dataSource => dataSource.EnableDynamicJson());
         builder.Services.AddDbContextPool<ContentDbContext>((services, options) =>
         {
@@ -33,6 +34,21 @@ public static class DatabaseExtensions
             settings.DisableHealthChecks = true;
             settings.DisableRetry = true;
         });
+    }
+
+    // A pooled connection is handed on as it was left: by default Npgsql resets it before its next use (with prepared
+    // statements on it: RESET ALL, SET SESSION AUTHORIZATION DEFAULT, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(),
+    // DISCARD SEQUENCES, DISCARD TEMP), seven statements before every batch of jobs and every status read. No code of
+    // ours leaves session state behind: nothing sets a setting, listens, makes temporary tables or keeps an advisory
+    // lock (the migrator's is released in a finally). A connection string that says otherwise is kept.
+    private static string WithoutReset(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("No Reset On Close") || given.ContainsKey("NoResetOnClose"))
+        {
+            return connectionString;
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
     // Retries what fails fast (a pooled connection broken by a server restart), never a statement that timed out.

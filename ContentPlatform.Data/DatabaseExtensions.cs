@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +19,17 @@ public static class DatabaseExtensions
     {
         var timeouts = ServiceTimeouts.From(builder.Configuration);
         builder.AddNpgsqlDataSource(ConnectionName,
-            settings => settings.ConnectionString = settings.ConnectionString is { } given ? WithoutReset(timeouts.ApplyTo(given)) : null,
-            dataSource => dataSource.EnableDynamicJson());
+            settings => settings.ConnectionString = settings.ConnectionString is { } given ? timeouts.ApplyTo(given) : null,
+            dataSource =>
+            {
+                // A pooled connection is handed on as it was left: by default Npgsql resets it before its next use (with
+                // prepared statements on it seven statements: RESET ALL, SET SESSION AUTHORIZATION DEFAULT, CLOSE ALL,
+                // UNLISTEN *, pg_advisory_unlock_all(), DISCARD SEQUENCES, DISCARD TEMP), before every batch of jobs and
+                // every status read. No code of ours leaves session state behind: nothing sets a setting, listens, makes
+                // temporary tables or keeps an advisory lock (the migrator's is released in a finally).
+                dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+                dataSource.EnableDynamicJson();
+            });
         builder.Services.AddDbContextPool<ContentDbContext>((services, options) =>
         {
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql =>
@@ -34,21 +42,6 @@ public static class DatabaseExtensions
             settings.DisableHealthChecks = true;
             settings.DisableRetry = true;
         });
-    }
-
-    // A pooled connection is handed on as it was left: by default Npgsql resets it before its next use (with prepared
-    // statements on it: RESET ALL, SET SESSION AUTHORIZATION DEFAULT, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(),
-    // DISCARD SEQUENCES, DISCARD TEMP), seven statements before every batch of jobs and every status read. No code of
-    // ours leaves session state behind: nothing sets a setting, listens, makes temporary tables or keeps an advisory
-    // lock (the migrator's is released in a finally). A connection string that says otherwise is kept.
-    private static string WithoutReset(string connectionString)
-    {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("No Reset On Close") || given.ContainsKey("NoResetOnClose"))
-        {
-            return connectionString;
-        }
-        return new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
     // Retries what fails fast (a pooled connection broken by a server restart), never a statement that timed out.

@@ -28,6 +28,8 @@ var appEnvironment = concat(environment('api', aiConfigured), [
   { name: 'Jwt__Key', secretRef: 'jwt-key' }
   // Ingress terminates TLS; the app sees the original scheme and client address through X-Forwarded-*.
   { name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED', value: 'true' }
+  // The gen0 budget the AppHost gives the Api (README "Performance: the HTTP hot paths"); read from the environment only.
+  { name: 'DOTNET_GCgen0size', value: '0x4000000' }
 ])
 var resources = { cpu: json('0.5'), memory: '1Gi' }
 

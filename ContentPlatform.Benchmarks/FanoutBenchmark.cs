@@ -97,8 +97,8 @@ internal static class FanoutBenchmark
             Console.WriteLine($"{settings.Events} rounds per row: one job's end for the one-user rows, a burst of {settings.Burst} jobs' ends " +
                 $"(each followed by one connection) for the others; {Environment.ProcessorCount} cores, load average {MachineCpu.LoadAverage()}");
             Console.WriteLine();
-            Console.WriteLine("| subscribers | server | connections asked | held | server memory per connection | server CPU per delivery | completion→client p50 | p99 | max |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| subscribers | server | connections asked | held | server memory per connection | server CPU per delivery | benchmark's CPU per receipt | completion→client p50 | p99 | max |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var count in settings.Connections)
             {
                 foreach (var kind in settings.Kinds)
@@ -155,7 +155,7 @@ internal static class FanoutBenchmark
     private sealed record User(Guid Id, string Token);
 
     private sealed record Result(FanoutKind Kind, string Server, int Asked, int Held, double KilobytesPerConnection, double CpuMicrosecondsPerDelivery,
-        double P50, double P99, double Max, int Missed);
+        double ClientCpuMicrosecondsPerDelivery, double P50, double P99, double Max, int Missed);
 
     private static string Describe(FanoutKind kind) => kind switch
     {
@@ -167,6 +167,7 @@ internal static class FanoutBenchmark
 
     private static void Print(Result r) =>
         Console.WriteLine($"| {Describe(r.Kind)} | {r.Server} | {r.Asked:N0} | {r.Held:N0} | {r.KilobytesPerConnection:F1} KB | {r.CpuMicrosecondsPerDelivery:N0} µs | " +
+            $"{r.ClientCpuMicrosecondsPerDelivery:N0} µs | " +
             $"{r.P50:F1} ms | {r.P99:F1} ms | {r.Max:F1} ms |" + (r.Missed > 0 ? $" {r.Missed} receipts missing" : ""));
 
     private static async Task<Result> MeasureAsync(
@@ -177,17 +178,21 @@ internal static class FanoutBenchmark
         var followed = kind == FanoutKind.JobStream ? await jobs.StartAsync(users.Take(count).Select(u => u.Id).ToList()) : null;
         await Task.Delay(TimeSpan.FromSeconds(2));
         var before = ResidentKilobytes(pid);
-        using var http = FanoutClients.CreateHttpClient(baseUri);
         var clients = new FanoutClient?[count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (i, _) =>
+        var receiver = new FanoutReceiver();
+        ConnectAll(count, i =>
         {
             var user = users[oneUser ? 0 : i];
             clients[i] = kind switch
             {
-                FanoutKind.SocketIO => await FanoutClients.TryConnectSocketIOAsync(baseUri, user.Token),
-                FanoutKind.JobStream => await FanoutClients.TryConnectSseAsync(http, $"/api/v1/jobs/{followed![i].Id}/stream?token={user.Token}"),
-                _ => await FanoutClients.TryConnectSseAsync(http, $"/events?token={user.Token}"),
+                FanoutKind.SocketIO => FanoutClients.TryConnectSocketIO(baseUri, user.Token),
+                FanoutKind.JobStream => FanoutClients.TryConnectSse(baseUri, $"/api/v1/jobs/{followed![i].Id}/stream?token={user.Token}"),
+                _ => FanoutClients.TryConnectSse(baseUri, $"/events?token={user.Token}"),
             };
+            if (clients[i] is { } client)
+            {
+                receiver.Add(client);
+            }
         });
         await Task.Delay(TimeSpan.FromSeconds(3));
         var held = clients.Count(c => c?.IsOpen == true);
@@ -196,12 +201,14 @@ internal static class FanoutBenchmark
         var latencies = new List<double>();
         var missed = 0;
         var cpu = TimeSpan.Zero;
+        var clientCpu = TimeSpan.Zero;
         // Warm-up rounds, not counted, until the server's tiered compilation has settled: a round and the second after
         // it with at most TieredCompilationCpu.Settled of it (at most MaxWarmUpRounds). One round is not enough: its
         // hot methods are re-compiled with instrumentation first, and optimized only after the next calls.
         await using var compilation = new TieredCompilationCpu(ProcessCpu.TreePids(pid));
         var warmUpRounds = 0;
         var compiling = true;
+        var compiledMeasuring = TimeSpan.Zero;
         for (var round = 0; round < warmUpRounds + settings.Events; round++)
         {
             var warmUp = compiling && warmUpRounds < MaxWarmUpRounds;
@@ -229,6 +236,7 @@ internal static class FanoutBenchmark
                 clients[client]!.Expect(measured, job.Id.ToString());
             }
             var cpuBefore = ProcessCpu.OfTree(pid);
+            var clientCpuBefore = Environment.CpuUsage.TotalTime;
             await jobs.CompleteAsync(receipts.Select(r => r.Job).Distinct().ToList(), measured);
             await measured.AllReceived.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { });
             if (warmUp)
@@ -238,19 +246,40 @@ internal static class FanoutBenchmark
                 continue;
             }
             cpu += ProcessCpu.OfTree(pid) - cpuBefore;
+            compiledMeasuring += compilation.Total - compiledBefore;
+            clientCpu += Environment.CpuUsage.TotalTime - clientCpuBefore;
             latencies.AddRange(measured.Latencies);
             missed += measured.Expected - measured.Latencies.Count;
             await Task.Delay(500);
         }
-        Console.WriteLine($"  {server}: {warmUpRounds} warm-up round(s), tiered compilation {(compiling ? "not settled" : "settled")}");
+        Console.WriteLine($"  {server}: {warmUpRounds} warm-up round(s), tiered compilation {(compiling ? "not settled" : "settled")}, " +
+            $"{compiledMeasuring.TotalMilliseconds:N0} ms of it in the measured rounds");
 
+        receiver.Dispose();
         foreach (var client in clients)
         {
             client?.Dispose();
         }
         latencies.Sort();
         return new Result(kind, server, count, held, perConnection, latencies.Count > 0 ? cpu.TotalMicroseconds / latencies.Count : double.NaN,
+            latencies.Count > 0 ? clientCpu.TotalMicroseconds / latencies.Count : double.NaN,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count > 0 ? latencies[^1] : double.NaN, missed);
+    }
+
+    // Connects with blocking calls (a client's socket is then read only by the receiver's epoll), ConnectParallelism at a time.
+    private static void ConnectAll(int count, Action<int> connect)
+    {
+        var next = -1;
+        var threads = Enumerable.Range(0, ConnectParallelism).Select(_ => new Thread(() =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                connect(i);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
     }
 
     // Jobs as the engine keeps them: rows created and claimed (running), then finished as a Worker finishes a batch.

@@ -34,4 +34,6 @@ internal sealed class Subscribers<T> where T : notnull
     }
 
     public T[] Of(Guid key) => _byKey.TryGetValue(key, out var set) ? [.. set.Keys] : [];
+
+    public T[] All() => [.. _byKey.Values.SelectMany(set => set.Keys)];
 }

@@ -153,7 +153,7 @@ internal static class FanoutClients
             var socket = Connect(baseUri);
             try
             {
-                var (head, rest) = Request(socket, $"GET {path} HTTP/1.1\r\nHost: {baseUri.Authority}\r\nAccept: text/event-stream\r\n\r\n");
+                var (head, rest) = Request(socket, $"GET {path} HTTP/1.1\r\nHost: {baseUri.Authority}\r\n\r\n");
                 if (!head.StartsWith("HTTP/1.1 200", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException($"{head.Split("\r\n")[0]} for {path}");

@@ -72,7 +72,8 @@ internal abstract class FanoutClient(Socket socket) : IDisposable
         Socket.Dispose();
     }
 
-    protected static Socket Connect(Uri baseUri)
+    // A socket connected to the server and handed to the protocol's handshake; closed if the handshake fails.
+    protected static T Open<T>(Uri baseUri, Func<Socket, T> handshake)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
         {
@@ -83,7 +84,7 @@ internal abstract class FanoutClient(Socket socket) : IDisposable
         try
         {
             socket.Connect(baseUri.Host, baseUri.Port);
-            return socket;
+            return handshake(socket);
         }
         catch
         {
@@ -118,23 +119,15 @@ internal abstract class FanoutClient(Socket socket) : IDisposable
 internal static class FanoutClients
 {
     // An open subscription, or null when the server did not hold it (counted by what is missing).
-    public static FanoutClient? TryConnectSse(Uri baseUri, string path)
-    {
-        try
-        {
-            return SseClient.Connect(baseUri, path);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public static FanoutClient? TryConnectSse(Uri baseUri, string path) => TryConnect(() => SseClient.Connect(baseUri, path));
 
-    public static FanoutClient? TryConnectSocketIO(Uri baseUri, string token)
+    public static FanoutClient? TryConnectSocketIO(Uri baseUri, string token) => TryConnect(() => SocketIOClient.Connect(baseUri, token));
+
+    private static FanoutClient? TryConnect(Func<FanoutClient> connect)
     {
         try
         {
-            return SocketIOClient.Connect(baseUri, token);
+            return connect();
         }
         catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
         {
@@ -150,8 +143,7 @@ internal static class FanoutClients
 
         public static SseClient Connect(Uri baseUri, string path)
         {
-            var socket = Connect(baseUri);
-            try
+            return Open(baseUri, socket =>
             {
                 var (head, rest) = Request(socket, $"GET {path} HTTP/1.1\r\nHost: {baseUri.Authority}\r\n\r\n");
                 if (!head.StartsWith("HTTP/1.1 200", StringComparison.Ordinal))
@@ -161,12 +153,7 @@ internal static class FanoutClients
                 var client = new SseClient(socket);
                 client.Received(rest, Stopwatch.GetTimestamp());
                 return client;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            });
         }
 
         public override void Received(ReadOnlySpan<byte> bytes, long at)
@@ -197,8 +184,7 @@ internal static class FanoutClients
 
         public static SocketIOClient Connect(Uri baseUri, string token)
         {
-            var socket = Connect(baseUri);
-            try
+            return Open(baseUri, socket =>
             {
                 var (head, rest) = Request(socket, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n" +
                     $"Host: {baseUri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
@@ -230,12 +216,7 @@ internal static class FanoutClients
                     }
                 }
                 throw new InvalidOperationException("closed before CONNECT");
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            });
         }
 
         public override void Received(ReadOnlySpan<byte> bytes, long at)

@@ -72,7 +72,7 @@ internal static class FanoutBenchmark
         await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionStringFor("fanout_bench"));
         await using var store = new JobStore(dataSource);
         var keys = new JobKeys(prefix);
-        var jobs = new Jobs(dataSource, store, redis.GetDatabase(), keys, new JobEventPublisher(redis, keys, Options.Create(new JobsOptions { KeyPrefix = prefix })));
+        var jobs = new Jobs(store, redis.GetDatabase(), keys, new JobEventPublisher(redis, keys, Options.Create(new JobsOptions { KeyPrefix = prefix })));
         var users = await CreateUsersAsync(dataSource, settings.Connections.Max(), jwtKey);
 
         var nodeServers = new List<(string Name, ChildProcess Process, Uri Uri, FanoutKind[] Kinds)>();
@@ -285,23 +285,17 @@ internal static class FanoutBenchmark
     }
 
     // Jobs as the engine keeps them: rows created and claimed (running), then finished as a Worker finishes a batch.
-    private sealed class Jobs(NpgsqlDataSource dataSource, JobStore store, IDatabase redis, JobKeys keys, JobEventPublisher publisher)
+    private sealed class Jobs(JobStore store, IDatabase redis, JobKeys keys, JobEventPublisher publisher)
     {
         private const string Result = """{"generatedContent":"# Benchmark outline\n\n## I. Introduction","generatedOffline":true,"model":"offline-templates"}""";
 
-        // One running generate-content job per user given. The table is then analyzed, outside any round's clock: the
-        // statistics of a table before such a change (none of its rows running) had the planner put the running jobs at
-        // one and join a round's ends to them in a nested loop, so the commit that starts a round took 0.1–2.4 s instead
-        // of milliseconds, whichever server's row it fell in (the whole-late rows of earlier runs, on either stack).
-        // The Worker's own outcome statement has the same exposure (README "Fan-out benchmark").
+        // One running generate-content job per user given.
         public async Task<IReadOnlyList<Job>> StartAsync(IReadOnlyList<Guid> userIds)
         {
             var created = await store.InsertAsync(userIds.Select(userId => new NewJob(
                 Guid.CreateVersion7(), "generate-content", userId, null, null, """{"prompt":"bench","contentType":"Blog Post Outline"}""",
                 1, TimeSpan.Zero, null, null)).ToList());
             var claimed = await store.ClaimAsync(created.Select(job => new ClaimRequest(job!.Id, Reclaimed: false)).ToList());
-            await using var analyze = dataSource.CreateCommand("analyze jobs");
-            await analyze.ExecuteNonQueryAsync();
             return claimed.Select(job => job!).ToList();
         }
 

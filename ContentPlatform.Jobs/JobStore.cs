@@ -145,13 +145,13 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             update jobs j set status = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
                               error = null, error_code = null
             from unnest(@id, @reclaimed) as u(id, reclaimed)
-            where j.id = u.id and ((j.status = 'queued' and j.scheduled_for <= now()) or (u.reclaimed and j.status = 'running'))
+            where j.id = any(@id) and j.id = u.id and ((j.status = 'queued' and j.scheduled_for <= now()) or (u.reclaimed and j.status = 'running'))
             returning {Columns}
             """;
 
     internal async Task<IReadOnlyList<Job?>> ClaimAsync(IReadOnlyList<ClaimRequest> claims)
     {
-        var claimed = await ReadBatchAsync(ClaimSql,
+        var claimed = await UpdateBatchAsync(ClaimSql,
             Array("id", NpgsqlDbType.Uuid, claims.Select(c => c.JobId)),
             Array("reclaimed", NpgsqlDbType.Boolean, claims.Select(c => c.Reclaimed)));
         // Two messages for one job (e.g. republished by the reconciler) claim it once: the first one wins.
@@ -168,13 +168,13 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
                               updated_at = now()
             from unnest(@id, @attempt, @status, @result, @error, @error_code, @delay)
                  as u(id, attempt, status, result, error, error_code, delay)
-            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
+            where j.id = any(@id) and j.id = u.id and j.status = 'running' and j.attempts = u.attempt
             returning {Columns}
             """;
 
     internal async Task<IReadOnlyList<Job?>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
     {
-        var written = await ReadBatchAsync(FinishSql,
+        var written = await UpdateBatchAsync(FinishSql,
             Array("id", NpgsqlDbType.Uuid, outcomes.Select(o => o.JobId)),
             Array("attempt", NpgsqlDbType.Integer, outcomes.Select(o => o.Attempt)),
             Array("status", NpgsqlDbType.Text, outcomes.Select(o => o.Status)),
@@ -193,19 +193,18 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
                               strategy_total = u.strategy_total, strategy_id = u.strategy_id, updated_at = now()
             from unnest(@id, @attempt, @progress, @current_step, @phase, @eta, @strategy_index, @strategy_total, @strategy_id)
                  as u(id, attempt, progress, current_step, phase, eta, strategy_index, strategy_total, strategy_id)
-            where j.id = u.id and j.status = 'running' and j.attempts = u.attempt
+            where j.id = any(@id) and j.id = u.id and j.status = 'running' and j.attempts = u.attempt
             """;
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(Array("id", NpgsqlDbType.Uuid, writes.Select(w => w.JobId)));
-        command.Parameters.Add(Array("attempt", NpgsqlDbType.Integer, writes.Select(w => w.Attempt)));
-        command.Parameters.Add(Array("progress", NpgsqlDbType.Integer, writes.Select(w => w.Progress.Progress)));
-        command.Parameters.Add(Array("current_step", NpgsqlDbType.Text, writes.Select(w => w.Progress.CurrentStep)));
-        command.Parameters.Add(Array("phase", NpgsqlDbType.Text, writes.Select(w => w.Progress.Phase)));
-        command.Parameters.Add(Array("eta", NpgsqlDbType.Integer, writes.Select(w => w.Progress.EstimatedTimeRemaining)));
-        command.Parameters.Add(Array("strategy_index", NpgsqlDbType.Integer, writes.Select(w => w.Progress.StrategyIndex)));
-        command.Parameters.Add(Array("strategy_total", NpgsqlDbType.Integer, writes.Select(w => w.Progress.StrategyTotal)));
-        command.Parameters.Add(Array("strategy_id", NpgsqlDbType.Text, writes.Select(w => w.Progress.StrategyId)));
-        await command.ExecuteNonQueryAsync();
+        await UpdateBatchAsync(sql,
+            Array("id", NpgsqlDbType.Uuid, writes.Select(w => w.JobId)),
+            Array("attempt", NpgsqlDbType.Integer, writes.Select(w => w.Attempt)),
+            Array("progress", NpgsqlDbType.Integer, writes.Select(w => w.Progress.Progress)),
+            Array("current_step", NpgsqlDbType.Text, writes.Select(w => w.Progress.CurrentStep)),
+            Array("phase", NpgsqlDbType.Text, writes.Select(w => w.Progress.Phase)),
+            Array("eta", NpgsqlDbType.Integer, writes.Select(w => w.Progress.EstimatedTimeRemaining)),
+            Array("strategy_index", NpgsqlDbType.Integer, writes.Select(w => w.Progress.StrategyIndex)),
+            Array("strategy_total", NpgsqlDbType.Integer, writes.Select(w => w.Progress.StrategyTotal)),
+            Array("strategy_id", NpgsqlDbType.Text, writes.Select(w => w.Progress.StrategyId)));
         return writes.Select(_ => true).ToList();
     }
 
@@ -276,13 +275,25 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         }
     }
 
-    // Not prepared: a generic plan made while the table was small (a sequential scan) would stay in use
-    // as it grows; planned each time, every row is found by its primary key.
-    private async Task<Dictionary<Guid, Job>> ReadBatchAsync(string sql, params NpgsqlParameter[] parameters)
+    // Each batch names its rows by primary key twice: as the rows to update (j.id = any(@id)), and in the join with
+    // the batch's values (j.id = u.id). Both sides are then the batch's size, so hashing one against the other is
+    // right however large the table. Nested loops are turned off, for this statement's transaction only (a batch of
+    // commands is one implicit transaction), because the planner counts the rows the join may meet from the statistics
+    // of status: after a burst into a table analyzed before it (none running, say), it puts them at ~1 and loops over
+    // the batch once for each (measured: 500 outcomes with 10,000 jobs running, 2.8 s instead of 5 ms).
+    // Not prepared: a generic plan made while the table was small (a sequential scan) would stay in use as it grows.
+    internal const string BatchPlanSettings = "select set_config('enable_nestloop', 'off', true)";
+
+    private async Task<Dictionary<Guid, Job>> UpdateBatchAsync(string sql, params NpgsqlParameter[] parameters)
     {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return await ReadJobsAsync(command);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BatchPlanSettings));
+        var update = new NpgsqlBatchCommand(sql);
+        update.Parameters.AddRange(parameters);
+        batch.BatchCommands.Add(update);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        return await ReadJobsAsync(reader);
     }
 
     public async ValueTask DisposeAsync()
@@ -298,8 +309,13 @@ public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable
 
     private static async Task<Dictionary<Guid, Job>> ReadJobsAsync(NpgsqlCommand command, CancellationToken cancellationToken = default)
     {
-        var jobs = new Dictionary<Guid, Job>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadJobsAsync(reader, cancellationToken);
+    }
+
+    private static async Task<Dictionary<Guid, Job>> ReadJobsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken = default)
+    {
+        var jobs = new Dictionary<Guid, Job>();
         while (await reader.ReadAsync(cancellationToken))
         {
             var job = ReadJob(reader);

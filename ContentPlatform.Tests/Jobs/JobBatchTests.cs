@@ -67,8 +67,10 @@ public sealed class JobBatchTests
         }
     }
 
-    [Fact]
-    public async Task Claims_and_finishes_find_their_rows_by_primary_key_however_deep_the_queue_and_stale_the_statistics()
+    [Theory]
+    [InlineData(50)]
+    [InlineData(500)]
+    public async Task Claims_and_finishes_find_their_rows_by_primary_key_however_deep_the_queue_and_stale_the_statistics(int batch)
     {
         var servers = await TestServers.GetAsync();
         var database = await servers.CreateDatabaseAsync("jobs");
@@ -79,7 +81,8 @@ public sealed class JobBatchTests
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         // Statistics taken when no job was queued or running, then a deep queue: the situation of a busy system
-        // between two autovacuum runs, where a plan by status would read every queued job for every claim.
+        // between two autovacuum runs, where the planner puts the queued and running rows at ~1 and, left to itself,
+        // reads every one of them for every claim or nests the whole batch inside each.
         await Execute(connection, """
             insert into jobs (id, kind, session_id, status, progress, payload, attempts, max_attempts, scheduled_for, created_at, updated_at)
             select gen_random_uuid(), 'done', 's', 'succeeded', 100, '{}', 1, 3, now(), now(), now() from generate_series(1, 2000) g
@@ -88,10 +91,10 @@ public sealed class JobBatchTests
         await Execute(connection, """
             insert into jobs (id, kind, session_id, status, progress, payload, attempts, max_attempts, scheduled_for, created_at, updated_at)
             select gen_random_uuid(), 'deep', 's', case when g % 10 = 0 then 'running' else 'queued' end, 0, '{}', 1, 3, now(), now(), now()
-            from generate_series(1, 20000) g
+            from generate_series(1, 100000) g
             """);
         var ids = new List<Guid>();
-        await using (var select = new NpgsqlCommand("select id from jobs where kind = 'deep' order by random() limit 50", connection))
+        await using (var select = new NpgsqlCommand($"select id from jobs where kind = 'deep' order by random() limit {batch}", connection))
         await using (var reader = await select.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -113,9 +116,8 @@ public sealed class JobBatchTests
             Array("delay", NpgsqlDbType.Double, ids.Select(_ => 0.0)));
         foreach (var plan in new[] { claim, finish })
         {
-            Assert.True(plan.Contains("Index Cond: (id = u.id)"), plan);
-            Assert.DoesNotContain("Seq Scan on jobs", plan);
-            Assert.DoesNotContain("status", plan.Split('\n').Where(line => line.Contains("Index Scan using")).Single(), StringComparison.OrdinalIgnoreCase);
+            Assert.True(plan.Contains("Hash Join") && !plan.Contains("Nested Loop"), plan);
+            Assert.True(plan.Contains("Index Cond: (id = ANY") && !plan.Contains("Seq Scan on jobs"), plan);
         }
     }
 
@@ -125,8 +127,11 @@ public sealed class JobBatchTests
         await command.ExecuteNonQueryAsync();
     }
 
+    // As JobStore runs a batch: in a transaction, with its plan settings.
     private static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
     {
+        await using var transaction = await connection.BeginTransactionAsync();
+        await Execute(connection, JobStore.BatchPlanSettings);
         await using var command = new NpgsqlCommand("explain " + sql, connection);
         command.Parameters.AddRange(parameters);
         var lines = new List<string>();

@@ -27,6 +27,8 @@ internal enum FanoutKind
     JobStream,
     // Socket.IO, every socket the same user's: one job's end reaches all N.
     SocketIO,
+    // Socket.IO, one user per socket: a burst of jobs, each of another user, ends at once.
+    SocketIOPerUser,
 }
 
 // How many subscribers one Api process holds, its memory and CPU per connection and per delivery, and the latency from
@@ -45,9 +47,9 @@ internal static class FanoutBenchmark
 
     public static async Task RunAsync(FanoutBenchmarkSettings settings)
     {
-        var socketIONode = settings.CompareNode && settings.Kinds.Contains(FanoutKind.SocketIO)
+        var socketIONode = settings.CompareNode && settings.Kinds.Any(IsSocketIO)
             ? await NodePackages.InstallAsync("socketio", "socket.io") : null;
-        var expressNode = settings.CompareNode && settings.Kinds.Any(k => k != FanoutKind.SocketIO)
+        var expressNode = settings.CompareNode && !settings.Kinds.All(IsSocketIO)
             ? await NodePackages.InstallAsync("express", "express") : null;
         var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
         var password = Guid.NewGuid().ToString("N");
@@ -83,7 +85,7 @@ internal static class FanoutBenchmark
                 var port = Ports.GetFree();
                 nodeServers.Add(("socket.io 4.8.4 (Node 20)", await NodePackages.StartServerAsync(socketIONode, "socket.io", "server.mjs",
                     ["--port", port.ToString(), "--redis-port", redisServer.Options.Port.ToString(), "--redis-password", password,
-                     "--channel", prefix + "user-events", "--jwt-key", jwtKey]), new Uri($"http://127.0.0.1:{port}"), [FanoutKind.SocketIO]));
+                     "--channel", prefix + "user-events", "--jwt-key", jwtKey]), new Uri($"http://127.0.0.1:{port}"), [FanoutKind.SocketIO, FanoutKind.SocketIOPerUser]));
             }
             if (expressNode is not null)
             {
@@ -162,8 +164,11 @@ internal static class FanoutBenchmark
         FanoutKind.EventsOneUser => "`GET /events`, one user",
         FanoutKind.EventsPerUser => "`GET /events`, a user each",
         FanoutKind.JobStream => "job stream, a job each",
-        _ => "Socket.IO, one user",
+        FanoutKind.SocketIO => "Socket.IO, one user",
+        _ => "Socket.IO, a user each",
     };
+
+    private static bool IsSocketIO(FanoutKind kind) => kind is FanoutKind.SocketIO or FanoutKind.SocketIOPerUser;
 
     private static void Print(Result r) =>
         Console.WriteLine($"| {Describe(r.Kind)} | {r.Server} | {r.Asked:N0} | {r.Held:N0} | {r.KilobytesPerConnection:F1} KB | {r.CpuMicrosecondsPerDelivery:N0} µs | " +
@@ -185,7 +190,7 @@ internal static class FanoutBenchmark
             var user = users[oneUser ? 0 : i];
             clients[i] = kind switch
             {
-                FanoutKind.SocketIO => FanoutClients.TryConnectSocketIO(baseUri, user.Token),
+                FanoutKind.SocketIO or FanoutKind.SocketIOPerUser => FanoutClients.TryConnectSocketIO(baseUri, user.Token),
                 FanoutKind.JobStream => FanoutClients.TryConnectSse(baseUri, $"/api/v1/jobs/{followed![i].Id}/stream?token={user.Token}"),
                 _ => FanoutClients.TryConnectSse(baseUri, $"/events?token={user.Token}"),
             };

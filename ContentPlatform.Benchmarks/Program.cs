@@ -2,7 +2,7 @@ using ContentPlatform.Benchmarks;
 
 const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
     "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000] [--baseline-worker path/to/ContentPlatform.Worker.dll]\n" +
-    "       fanout [--connections 1000,10000] [--kinds events-one-user,events-per-user,job-stream,socketio] [--events 5] [--burst 500] [--no-node] [--baseline-api path/to/ContentPlatform.Api.dll]\n" +
+    "       fanout [--connections 1000,10000] [--kinds events-one-user,events-per-user,job-stream,socketio,socketio-per-user] [--events 5] [--burst 500] [--no-node] [--baseline-api path/to/ContentPlatform.Api.dll]\n" +
     "       http [--duration 10] [--status-connections 100] [--enqueue-connections 200]";
 if (args.Length == 0 || args[0] is not ("jobs" or "fanout" or "http"))
 {
@@ -27,7 +27,7 @@ if (args[0] == "fanout")
         Connections: Option("connections", "1000,10000").Split(',').Select(int.Parse).ToArray(),
         Events: int.Parse(Option("events", "5")),
         Burst: int.Parse(Option("burst", "500")),
-        Kinds: Option("kinds", "events-one-user,events-per-user,job-stream,socketio").Split(',')
+        Kinds: Option("kinds", "events-one-user,events-per-user,job-stream,socketio,socketio-per-user").Split(',')
             .Select(kind => Enum.Parse<FanoutKind>(kind.Replace("-", ""), ignoreCase: true)).ToArray(),
         CompareNode: !args.Contains("--no-node"),
         BaselineApi: args.Contains("--baseline-api") ? Path.GetFullPath(Option("baseline-api", "")) : null));

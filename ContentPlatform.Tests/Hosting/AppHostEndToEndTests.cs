@@ -37,7 +37,9 @@ public sealed class AppHostEndToEndTests
             }
             var levels = lines.Select(LogLevelOf).OfType<string>().ToList();
             Assert.True(levels.Contains("info"), "No console log line read:\n" + string.Join('\n', lines.Take(20)));
-            Assert.DoesNotContain("fail", levels);
+            var failures = lines.Select((line, i) => (line, i)).Where(l => LogLevelOf(l.line) is "fail" or "crit")
+                .Select(l => string.Join('\n', lines.Skip(l.i).Take(4))).ToList();
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
 
             started = await ProcessIdsAsync(app);
             // postgres, redis, api and the two worker replicas.

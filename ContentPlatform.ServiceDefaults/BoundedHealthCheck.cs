@@ -9,7 +9,12 @@ internal sealed class BoundedHealthCheck(IHealthCheck inner, TimeSpan timeout) :
     {
         try
         {
-            return await inner.CheckHealthAsync(context, cancellationToken).WaitAsync(timeout, cancellationToken);
+            var result = await inner.CheckHealthAsync(context, cancellationToken).WaitAsync(timeout, cancellationToken);
+            // Some checks (Npgsql's) report their own cancellation as Unhealthy, which the health check service logs as
+            // an error, also when the probe has only gone away (a client's timeout). Thrown, the cancellation reaches
+            // the service as what it is: a timeout of the check if the check's time is up, else nothing to log.
+            cancellationToken.ThrowIfCancellationRequested();
+            return result;
         }
         catch (TimeoutException)
         {

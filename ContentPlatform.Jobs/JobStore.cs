@@ -28,7 +28,7 @@ internal sealed record ProgressWrite(Guid JobId, int Attempt, JobProgress Progre
 // The jobs table through plain Npgsql: every batch is one statement (one commit) over unnest()ed arrays,
 // and every status change is guarded by the status (and attempt) it expects, so concurrent Workers,
 // cancels and retries cannot overwrite each other.
-// No index names the status, so the batched updates find every row by its primary key whatever the queue's depth,
+// The batched updates find every row by its primary key whatever the queue's depth or the statistics (UpdateBatchAsync),
 // and claims, retries and outcomes change no indexed value (JobConfiguration): they are HOT updates.
 // The one way to the table for the Api's reads too (its writes go through JobQueue); the Worker's side is internal.
 public sealed class JobStore(NpgsqlDataSource dataSource) : IAsyncDisposable

@@ -99,19 +99,19 @@ internal static class FanoutBenchmark
             Console.WriteLine($"{settings.Events} rounds per row: one job's end for the one-user rows, a burst of {settings.Burst} jobs' ends " +
                 $"(each followed by one connection) for the others; {Environment.ProcessorCount} cores, load average {MachineCpu.LoadAverage()}");
             Console.WriteLine();
-            Console.WriteLine("| subscribers | server | connections asked | held | server memory per connection | server CPU per delivery | benchmark's CPU per receipt | completion→client p50 | p99 | max |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| subscribers | server | connections asked | held | server memory per connection | live .NET heap per connection | server CPU per delivery | benchmark's CPU per receipt | completion→client p50 | p99 | max |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var count in settings.Connections)
             {
                 foreach (var kind in settings.Kinds)
                 {
                     foreach (var api in apis)
                     {
-                        Print(await MeasureAsync(kind, api.Name, api.Uri, api.Process.Id, count, settings, users, jobs));
+                        Print(await MeasureAsync(kind, api.Name, api.Uri, api.Process.Id, managed: true, count, settings, users, jobs));
                     }
                     foreach (var node in nodeServers.Where(n => n.Kinds.Contains(kind)))
                     {
-                        Print(await MeasureAsync(kind, node.Name, node.Uri, node.Process.Id, count, settings, users, jobs));
+                        Print(await MeasureAsync(kind, node.Name, node.Uri, node.Process.Id, managed: false, count, settings, users, jobs));
                     }
                 }
             }
@@ -156,7 +156,7 @@ internal static class FanoutBenchmark
 
     private sealed record User(Guid Id, string Token);
 
-    private sealed record Result(FanoutKind Kind, string Server, int Asked, int Held, double KilobytesPerConnection, double CpuMicrosecondsPerDelivery,
+    private sealed record Result(FanoutKind Kind, string Server, int Asked, int Held, double KilobytesPerConnection, double HeapKilobytesPerConnection, double CpuMicrosecondsPerDelivery,
         double ClientCpuMicrosecondsPerDelivery, double P50, double P99, double Max, int Missed);
 
     private static string Describe(FanoutKind kind) => kind switch
@@ -171,18 +171,18 @@ internal static class FanoutBenchmark
     private static bool IsSocketIO(FanoutKind kind) => kind is FanoutKind.SocketIO or FanoutKind.SocketIOPerUser;
 
     private static void Print(Result r) =>
-        Console.WriteLine($"| {Describe(r.Kind)} | {r.Server} | {r.Asked:N0} | {r.Held:N0} | {r.KilobytesPerConnection:F1} KB | {r.CpuMicrosecondsPerDelivery:N0} µs | " +
+        Console.WriteLine($"| {Describe(r.Kind)} | {r.Server} | {r.Asked:N0} | {r.Held:N0} | {r.KilobytesPerConnection:F1} KB | " +
+            (double.IsNaN(r.HeapKilobytesPerConnection) ? "– | " : $"{r.HeapKilobytesPerConnection:F1} KB | ") + $"{r.CpuMicrosecondsPerDelivery:N0} µs | " +
             $"{r.ClientCpuMicrosecondsPerDelivery:N0} µs | " +
             $"{r.P50:F1} ms | {r.P99:F1} ms | {r.Max:F1} ms |" + (r.Missed > 0 ? $" {r.Missed} receipts missing" : ""));
 
     private static async Task<Result> MeasureAsync(
-        FanoutKind kind, string server, Uri baseUri, int pid, int count, FanoutBenchmarkSettings settings, IReadOnlyList<User> users, Jobs jobs)
+        FanoutKind kind, string server, Uri baseUri, int pid, bool managed, int count, FanoutBenchmarkSettings settings, IReadOnlyList<User> users, Jobs jobs)
     {
         var oneUser = kind is FanoutKind.EventsOneUser or FanoutKind.SocketIO;
         // The job each connection follows (job streams), created and running before it connects.
         var followed = kind == FanoutKind.JobStream ? await jobs.StartAsync(users.Take(count).Select(u => u.Id).ToList()) : null;
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var before = ResidentKilobytes(pid);
+        var (heapBefore, before) = await MemoryAsync(pid, managed);
         var clients = new FanoutClient?[count];
         var receiver = new FanoutReceiver();
         ConnectAll(count, i =>
@@ -199,9 +199,11 @@ internal static class FanoutBenchmark
                 receiver.Add(client);
             }
         });
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var (heapAfter, after) = await MemoryAsync(pid, managed);
         var held = clients.Count(c => c?.IsOpen == true);
-        var perConnection = held > 0 ? (ResidentKilobytes(pid) - before) / (double)held : double.NaN;
+        var perConnection = held > 0 ? (after - before) / (double)held : double.NaN;
+        var heapPerConnection = held > 0 && managed ? (heapAfter - heapBefore) / 1024.0 / held : double.NaN;
 
         var latencies = new List<double>();
         var missed = 0;
@@ -268,7 +270,7 @@ internal static class FanoutBenchmark
             client?.Dispose();
         }
         latencies.Sort();
-        return new Result(kind, server, count, held, perConnection, latencies.Count > 0 ? cpu.TotalMicroseconds / latencies.Count : double.NaN,
+        return new Result(kind, server, count, held, perConnection, heapPerConnection, latencies.Count > 0 ? cpu.TotalMicroseconds / latencies.Count : double.NaN,
             latencies.Count > 0 ? clientCpu.TotalMicroseconds / latencies.Count : double.NaN,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count > 0 ? latencies[^1] : double.NaN, missed);
     }
@@ -359,6 +361,16 @@ internal static class FanoutBenchmark
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    // The server's resident size and, of a .NET server, its live heap: measured after a full collection, so garbage of
+    // the rows before (their connections) is neither in the figure before this row's connections nor freed while they
+    // connect (which made the resident size fall: a negative memory per connection).
+    private static async Task<(long HeapBytes, long ResidentKilobytes)> MemoryAsync(int pid, bool managed)
+    {
+        var heap = managed ? await ManagedHeap.AfterFullCollectionAsync(pid) : 0;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        return (heap, ResidentKilobytes(pid));
+    }
 
     private static long ResidentKilobytes(int pid) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).Single();

@@ -217,10 +217,15 @@ internal static class FanoutBenchmark
         var compiling = true;
         var compiledMeasuring = TimeSpan.Zero;
         var slowestCommit = 0.0;
+        GarbageCollections? collections = null;
         for (var round = 0; round < warmUpRounds + settings.Events; round++)
         {
             var warmUp = compiling && warmUpRounds < MaxWarmUpRounds;
             warmUpRounds += warmUp ? 1 : 0;
+            if (!warmUp && managed)
+            {
+                collections ??= new GarbageCollections(pid);
+            }
             var compiledBefore = compilation.Total;
             // Who gets which job's end: every connection one job's (one user), or a burst of connections each its own job's.
             IReadOnlyList<(int Client, Job Job)> receipts;
@@ -261,8 +266,14 @@ internal static class FanoutBenchmark
             missed += measured.Expected - measured.Latencies.Count;
             await Task.Delay(500);
         }
+        var collected = "";
+        if (collections is not null)
+        {
+            collected = $"; {await collections.StopAsync()}";
+            await collections.DisposeAsync();
+        }
         Console.WriteLine($"  {server}: {warmUpRounds} warm-up round(s), tiered compilation {(compiling ? "not settled" : "settled")}, " +
-            $"{compiledMeasuring.TotalMilliseconds:N0} ms of it in the measured rounds; the slowest commit of a round's ends {slowestCommit:F0} ms");
+            $"{compiledMeasuring.TotalMilliseconds:N0} ms of it in the measured rounds{collected}; the slowest commit of a round's ends {slowestCommit:F0} ms");
 
         receiver.Dispose();
         foreach (var client in clients)
@@ -362,15 +373,29 @@ internal static class FanoutBenchmark
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    // The server's resident size and, of a .NET server, its live heap: measured after a full collection, so garbage of
-    // the rows before (their connections) is neither in the figure before this row's connections nor freed while they
-    // connect (which made the resident size fall: a negative memory per connection).
+    // The server's resident size and, of a .NET server, its live heap: measured once the server has closed what the
+    // row before left (the count of its open files no longer falls) and after a full collection, so the connections of
+    // the rows before are neither in the figure before this row's nor freed while they connect (which made the
+    // resident size, and once the live heap, fall: a negative memory per connection).
     private static async Task<(long HeapBytes, long ResidentKilobytes)> MemoryAsync(int pid, bool managed)
     {
+        var open = OpenFiles(pid);
+        for (var waited = 0; waited < 60; waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var now = OpenFiles(pid);
+            if (now >= open)
+            {
+                break;
+            }
+            open = now;
+        }
         var heap = managed ? await ManagedHeap.AfterFullCollectionAsync(pid) : 0;
         await Task.Delay(TimeSpan.FromSeconds(2));
         return (heap, ResidentKilobytes(pid));
     }
+
+    private static int OpenFiles(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
 
     private static long ResidentKilobytes(int pid) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).Single();

@@ -2,6 +2,7 @@ using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace ContentPlatform.Benchmarks;
 
@@ -11,12 +12,13 @@ namespace ContentPlatform.Benchmarks;
 // memory a collection freed leaves it only as the GC decommits.
 internal static class ManagedHeap
 {
+    public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static async Task<long> AfterFullCollectionAsync(int pid)
     {
         var client = new DiagnosticsClient(pid);
-        using var session = client.StartEventPipeSession(new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational,
+        using var session = client.StartEventPipeSession(new EventPipeProvider(RuntimeProvider, EventLevel.Informational,
             (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect)), requestRundown: false);
         using var source = new EventPipeEventSource(session.EventStream);
         var fullCollection = false;
@@ -35,5 +37,62 @@ internal static class ManagedHeap
         await session.StopAsync(CancellationToken.None);
         await processing;
         return live ?? throw new TimeoutException($"Process {pid} reported no full collection within {Timeout}.");
+    }
+}
+
+// The collections a .NET process runs while it is watched (an EventPipe session of the runtime's GC events): how many
+// of each generation, how many of them background ones, and how long the process was stopped for them. A round's CPU
+// per delivery says how much it cost, this says whether a collection of the heap that holds every connection was in it.
+internal sealed class GarbageCollections : IAsyncDisposable
+{
+    private readonly EventPipeSession _session;
+    private readonly EventPipeEventSource _source;
+    private readonly Task _processing;
+    private readonly int[] _byGeneration = new int[3];
+    private int _background;
+    private double _pausedMilliseconds;
+    private double? _suspendedAt;
+
+    public GarbageCollections(int pid)
+    {
+        _session = new DiagnosticsClient(pid).StartEventPipeSession(new EventPipeProvider(ManagedHeap.RuntimeProvider,
+            EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC), requestRundown: false);
+        _source = new EventPipeEventSource(_session.EventStream);
+        // One thread calls these, in the order the runtime wrote the events.
+        _source.Clr.GCStart += gc =>
+        {
+            _byGeneration[Math.Min(gc.Depth, 2)]++;
+            _background += gc.Type == GCType.BackgroundGC ? 1 : 0;
+        };
+        _source.Clr.GCSuspendEEStart += suspend =>
+            _suspendedAt = suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep ? suspend.TimeStampRelativeMSec : null;
+        _source.Clr.GCRestartEEStop += restart =>
+        {
+            if (_suspendedAt is { } suspendedAt)
+            {
+                _pausedMilliseconds += restart.TimeStampRelativeMSec - suspendedAt;
+                _suspendedAt = null;
+            }
+        };
+        _processing = Task.Run(_source.Process);
+    }
+
+    // Stops watching (the session's last events are read first) and says what it saw.
+    public async Task<string> StopAsync()
+    {
+        await _session.StopAsync(CancellationToken.None);
+        await _processing;
+        return $"collections gen0 {_byGeneration[0]}, gen1 {_byGeneration[1]}, gen2 {_byGeneration[2]} ({_background} background), " +
+            $"{_pausedMilliseconds:N0} ms paused";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_processing.IsCompleted)
+        {
+            await StopAsync();
+        }
+        _source.Dispose();
+        _session.Dispose();
     }
 }

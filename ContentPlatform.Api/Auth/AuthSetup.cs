@@ -105,9 +105,8 @@ public static class AuthSetup
                 context.Fail(AuthMessages.NotAuthorized);
                 return;
             }
-            var services = context.HttpContext.RequestServices;
-            if (!await services.GetRequiredService<KnownUsers>().ExistsAsync(
-                    userId.Value, services, context.HttpContext.RequestAborted))
+            if (!await context.HttpContext.RequestServices.GetRequiredService<KnownUsers>().ExistsAsync(
+                    userId.Value, context.HttpContext.RequestAborted))
             {
                 context.Fail(AuthMessages.UserNotFound);
             }

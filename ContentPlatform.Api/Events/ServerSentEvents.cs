@@ -23,14 +23,21 @@ public static class ServerSentEvents
         var cancellationToken = context.RequestAborted;
         SetHeaders(response);
 
-        // Heartbeats and events share the response; each write is also its flush (PipeWriter.WriteAsync).
+        // Heartbeats and events share the response. A heartbeat is flushed as it is written; the retry hint and an event
+        // only once the next event is not ready at once, so what comes together (the response's head and its first
+        // event, a page of a job's stream, a job's end and the end of the response after it) leaves in one send: a job
+        // stream's end was two, the event and then the response's end.
         using var writeLock = new SemaphoreSlim(1, 1);
-        async Task WriteBytesAsync(ReadOnlyMemory<byte> bytes)
+        async Task WriteBytesAsync(ReadOnlyMemory<byte> bytes, bool flush)
         {
             await writeLock.WaitAsync(cancellationToken);
             try
             {
-                await response.BodyWriter.WriteAsync(bytes, cancellationToken);
+                response.BodyWriter.Write(bytes.Span);
+                if (flush)
+                {
+                    await response.BodyWriter.FlushAsync(cancellationToken);
+                }
             }
             finally
             {
@@ -38,15 +45,34 @@ public static class ServerSentEvents
             }
         }
 
-        await WriteBytesAsync(RetryHint);
+        await WriteBytesAsync(RetryHint, flush: false);
 
         var timer = NewHeartbeatTimer();
-        var heartbeats = SendHeartbeatsAsync(timer, () => WriteBytesAsync(HeartbeatComment));
+        var heartbeats = SendHeartbeatsAsync(timer, () => WriteBytesAsync(HeartbeatComment, flush: true));
         try
         {
-            await foreach (var item in events.WithCancellation(cancellationToken))
+            await using var items = events.GetAsyncEnumerator(cancellationToken);
+            var next = items.MoveNextAsync();
+            while (true)
             {
-                await WriteBytesAsync(item.Utf8);
+                if (!next.IsCompleted)
+                {
+                    try
+                    {
+                        await WriteBytesAsync(ReadOnlyMemory<byte>.Empty, flush: true);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // The client went away. The read under way ends with the same token; it is awaited below, since
+                        // an async iterator cannot be disposed while it runs.
+                    }
+                }
+                if (!await next)
+                {
+                    break;
+                }
+                await WriteBytesAsync(items.Current.Utf8, flush: false);
+                next = items.MoveNextAsync();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

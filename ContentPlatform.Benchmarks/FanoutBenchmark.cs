@@ -266,12 +266,7 @@ internal static class FanoutBenchmark
             missed += measured.Expected - measured.Latencies.Count;
             await Task.Delay(500);
         }
-        var collected = "";
-        if (collections is not null)
-        {
-            collected = $"; {await collections.StopAsync()}";
-            await collections.DisposeAsync();
-        }
+        var collected = collections is null ? "" : $"; {await collections.StopAsync()}";
         Console.WriteLine($"  {server}: {warmUpRounds} warm-up round(s), tiered compilation {(compiling ? "not settled" : "settled")}, " +
             $"{compiledMeasuring.TotalMilliseconds:N0} ms of it in the measured rounds{collected}; the slowest commit of a round's ends {slowestCommit:F0} ms");
 

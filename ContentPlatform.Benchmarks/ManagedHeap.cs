@@ -43,7 +43,7 @@ internal static class ManagedHeap
 // The collections a .NET process runs while it is watched (an EventPipe session of the runtime's GC events): how many
 // of each generation, how many of them background ones, and how long the process was stopped for them. A round's CPU
 // per delivery says how much it cost, this says whether a collection of the heap that holds every connection was in it.
-internal sealed class GarbageCollections : IAsyncDisposable
+internal sealed class GarbageCollections
 {
     private readonly EventPipeSession _session;
     private readonly EventPipeEventSource _source;
@@ -82,17 +82,9 @@ internal sealed class GarbageCollections : IAsyncDisposable
     {
         await _session.StopAsync(CancellationToken.None);
         await _processing;
-        return $"collections gen0 {_byGeneration[0]}, gen1 {_byGeneration[1]}, gen2 {_byGeneration[2]} ({_background} background), " +
-            $"{_pausedMilliseconds:N0} ms paused";
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_processing.IsCompleted)
-        {
-            await StopAsync();
-        }
         _source.Dispose();
         _session.Dispose();
+        return $"collections gen0 {_byGeneration[0]}, gen1 {_byGeneration[1]}, gen2 {_byGeneration[2]} ({_background} background), " +
+            $"{_pausedMilliseconds:N0} ms paused";
     }
 }

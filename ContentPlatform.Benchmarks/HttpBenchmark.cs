@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace ContentPlatform.Benchmarks;
 
-internal sealed record HttpBenchmarkSettings(int DurationSeconds, int StatusConnections, int EnqueueConnections);
+internal sealed record HttpBenchmarkSettings(int DurationSeconds, int StatusConnections, int EnqueueConnections, int Repeat);
 
 // The HTTP hot paths side by side with the documents' own stack, in one run on one machine: the system started
 // through the AppHost's `production` launch profile (on ports of its own, so it runs beside a development AppHost),
@@ -31,6 +32,7 @@ internal static class HttpBenchmark
 
     private const string Status = "status";
     private const string Enqueue = "enqueue";
+    private const string Floor = "floor";
 
     // Requests: those measured; WarmUpRequests: those of the load generator's own warm-up just before (their CPU is in
     // the same window).
@@ -41,6 +43,24 @@ internal static class HttpBenchmark
 
         // The share of the machine's CPU time the hypervisor gave to other guests meanwhile (MachineCpu).
         public double Steal { get; init; }
+
+        // Our PostgreSQL's transactions (every statement of the Api is one) per request, warm-up requests included:
+        // how many requests a batched insert or status read served. NaN on the documents' side.
+        public double SqlPerRequest { get; init; } = double.NaN;
+
+        // Each figure's median over the rounds (the middle one, or the upper of the two middle ones).
+        public static Load Median(IReadOnlyList<Load> rounds)
+        {
+            double Of(Func<Load, double> figure) => rounds.Select(figure).Order().ElementAt(rounds.Count / 2);
+            // Counts are of all rounds: one failed request in any round is one too many.
+            return new Load(Of(l => l.RequestsPerSecond), Of(l => l.P50Ms), Of(l => l.P99Ms), rounds.Sum(l => l.Requests), rounds.Sum(l => l.WarmUpRequests),
+                rounds.Sum(l => l.Non2xx), rounds.Sum(l => l.Errors))
+            {
+                CpuPerThousand = rounds[0].CpuPerThousand.Select((c, i) => (c.Process, Of(l => l.CpuPerThousand[i].Milliseconds))).ToList(),
+                Steal = Of(l => l.Steal),
+                SqlPerRequest = Of(l => l.SqlPerRequest),
+            };
+        }
     }
 
     public static async Task RunAsync(HttpBenchmarkSettings settings)
@@ -83,11 +103,15 @@ internal static class HttpBenchmark
             ["documents"] = [("Express", express.Id), ("its Redis", redis.Process.Id)],
         };
 
+        var parametersFile = Path.Combine(root, "state", "parameters.json");
+        var database = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={Parameter(parametersFile, "postgres-password")};Database=contentdb";
         var oursUrl = $"http://127.0.0.1:{apiPort}";
         var theirsUrl = $"http://127.0.0.1:{expressPort}";
         var runs = new (Target Target, string Url, string Method, string? Body)[]
         {
             (new($"GET {PollPath}/{{id}}", "documents", Status, settings.StatusConnections, 0, 0), $"{theirsUrl}{PollPath}/{theirJob}", "GET", null),
+            // What the machine gives any request of our Api: an answer at routing, before the middleware, with no work.
+            (new("GET /alive", "ours", Floor, settings.StatusConnections, 0, 0), $"{oursUrl}/alive", "GET", null),
             (new($"GET {PollPath}/{{id}}", "ours", Status, settings.StatusConnections, 10, 20), $"{oursUrl}{PollPath}/{ourJob}", "GET", null),
             (new($"GET {JobsPath}/{{id}}/status", "ours", Status, settings.StatusConnections, 10, 20), $"{oursUrl}{JobsPath}/{ourJob}/status", "GET", null),
             (new($"POST {PollPath}", "documents", Enqueue, settings.EnqueueConnections, 0, 0), $"{theirsUrl}{PollPath}", "POST", GenerationBody),
@@ -103,29 +127,44 @@ internal static class HttpBenchmark
         await TieredCompilationCpu.WarmUpAsync(sides["ours"].Where(p => p.Name == "Api").SelectMany(p => ProcessCpu.TreePids(p.Pid)),
             1, MaxWarmUpRounds, rounds => $"{rounds} round(s) of every path, in the Api", async () =>
             {
-                foreach (var (target, url, method, body) in runs.OrderBy(run => run.Target.Kind == Status))
+                foreach (var (target, url, method, body) in runs.Where(run => run.Target.Kind != Floor).OrderBy(run => run.Target.Kind == Status))
                 {
                     await RunLoadAsync(node, url, method, body, token, target.Connections, Math.Min(5, settings.DurationSeconds));
                 }
             });
-        Console.WriteLine($"  {await RewriteAppendOnlyFileAsync(Path.Combine(root, "state", "parameters.json"), redisPort)}");
-        var results = new List<(Target Target, Load Load)>();
-        foreach (var (target, url, method, body) in runs)
+        // Every path once per round; with --repeat, each round is printed and then every figure's median, so that one
+        // 10 s window that met a slow spell of the machine (a p99 can double from one round to the next) does not
+        // decide the verdict alone.
+        var rounds = new List<List<(Target Target, Load Load)>>();
+        for (var round = 1; round <= settings.Repeat; round++)
         {
-            Console.WriteLine($"  {target.Side}: {target.Path}, {target.Connections} connections ...");
-            var processes = sides[target.Side].Where(p => p.Pid > 0).ToList();
-            var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
-            var machineBefore = MachineCpu.Now();
-            var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds, LoadWarmUpSeconds);
-            var requests = Math.Max(1, load.Requests + load.WarmUpRequests);
-            results.Add((target, load with
+            Console.WriteLine($"Round {round} of {settings.Repeat}:");
+            Console.WriteLine($"  {await RewriteAppendOnlyFileAsync(Parameter(parametersFile, "redis-password"), redisPort)}");
+            var results = new List<(Target Target, Load Load)>();
+            foreach (var (target, url, method, body) in runs)
             {
-                CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / requests)).ToList(),
-                Steal = MachineCpu.Now().StealSince(machineBefore),
-            }));
+                Console.WriteLine($"  {target.Side}: {target.Path}, {target.Connections} connections ...");
+                var processes = sides[target.Side].Where(p => p.Pid > 0).ToList();
+                var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
+                var machineBefore = MachineCpu.Now();
+                var sqlBefore = target.Side == "ours" ? await SqlTransactionsAsync(database) : 0;
+                var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds, LoadWarmUpSeconds);
+                var requests = Math.Max(1, load.Requests + load.WarmUpRequests);
+                results.Add((target, load with
+                {
+                    CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / requests)).ToList(),
+                    Steal = MachineCpu.Now().StealSince(machineBefore),
+                    SqlPerRequest = target.Side == "ours" ? (await SqlTransactionsAsync(database) - sqlBefore) / (double)requests : double.NaN,
+                }));
+            }
+            Print($"Round {round}", results, settings);
+            rounds.Add(results);
         }
-
-        Print(results, settings);
+        if (settings.Repeat > 1)
+        {
+            Print($"Medians of {settings.Repeat} rounds",
+                runs.Select((run, i) => (run.Target, Load.Median(rounds.Select(round => round[i].Load).ToList()))).ToList(), settings);
+        }
         await express.StopAsync(TimeSpan.FromSeconds(10));
         await appHost.StopAsync(TimeSpan.FromSeconds(60));
     }
@@ -203,15 +242,15 @@ internal static class HttpBenchmark
             figures.GetProperty("non2xx").GetInt64(), figures.GetProperty("errors").GetInt64());
     }
 
-    private static void Print(List<(Target Target, Load Load)> results, HttpBenchmarkSettings settings)
+    private static void Print(string title, List<(Target Target, Load Load)> results, HttpBenchmarkSettings settings)
     {
         Console.WriteLine();
-        Console.WriteLine($"{settings.DurationSeconds} s per run after a warm-up of every path, {Environment.ProcessorCount} cores, " +
-            $"load average {MachineCpu.LoadAverage()} (1 min) at the end");
+        Console.WriteLine($"{title}: {settings.DurationSeconds} s per run after a warm-up of every path, {Environment.ProcessorCount} cores, " +
+            $"load average {MachineCpu.LoadAverage()} (1 min) now");
         Console.WriteLine();
         Console.WriteLine("| path | connections | ours req/s | p50 | p99 | documents' stack req/s | p50 | p99 | ratio | target | met |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var (target, load) in results.Where(r => r.Target.Side == "ours"))
+        foreach (var (target, load) in results.Where(r => r.Target.Side == "ours" && r.Target.Kind != Floor))
         {
             // The documents' figure for the same kind of request: their status poll, or their enqueue.
             var reference = results.Single(r => r.Target.Side == "documents" && r.Target.Kind == target.Kind).Load;
@@ -221,13 +260,20 @@ internal static class HttpBenchmark
                 $"| {reference.RequestsPerSecond:N0} | {reference.P50Ms:F0} ms | {reference.P99Ms:F0} ms | {ratio:F1}× " +
                 $"| ≥ {target.TargetRatio}×, p99 ≤ {target.TargetP99Ms} ms | {(met ? "yes" : "no")} |");
         }
+        foreach (var (target, load) in results.Where(r => r.Target.Kind == Floor))
+        {
+            Console.WriteLine();
+            Console.WriteLine($"The machine's floor: our Api's {target.Path} (answered at routing: no middleware, no token, no database), " +
+                $"{target.Connections} connections: {load.RequestsPerSecond:N0} req/s, p50 {load.P50Ms:F0} ms, p99 {load.P99Ms:F0} ms.");
+        }
         Console.WriteLine();
-        Console.WriteLine("| path | side | CPU per 1,000 requests | machine's CPU taken by the hypervisor |");
-        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine("| path | side | CPU per 1,000 requests | SQL transactions per request | machine's CPU taken by the hypervisor |");
+        Console.WriteLine("|---|---|---|---|---|");
         foreach (var (target, load) in results)
         {
             Console.WriteLine($"| {target.Path} | {target.Side} | {load.CpuPerThousand.Sum(c => c.Milliseconds):N0} ms: " +
-                string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) + $" | {load.Steal:P0} |");
+                string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) +
+                $" | {(double.IsNaN(load.SqlPerRequest) ? "–" : load.SqlPerRequest.ToString("N3"))} | {load.Steal:P0} |");
         }
         foreach (var (target, load) in results.Where(r => r.Load.Non2xx > 0 || r.Load.Errors > 0))
         {
@@ -237,12 +283,11 @@ internal static class HttpBenchmark
 
     // The warm-up leaves our Redis holding about a million delayed jobs (no Worker runs), and Redis rewrites its append-only
     // file whenever the file has doubled since the last rewrite: a fork of the whole dataset, during which Redis answers
-    // nothing (15 ms at 300 MB), then seconds of CPU in the child. Rewritten here, the next rewrite is more enqueues away
-    // than the measured paths make, and none falls into one of them as the warm-up's leftover. The documents' Redis keeps
-    // no append-only file.
-    private static async Task<string> RewriteAppendOnlyFileAsync(string parametersFile, int port)
+    // nothing (15 ms at 300 MB), then seconds of CPU in the child. Rewritten before each round, the next rewrite is more
+    // enqueues away than a round's measured paths make, and none falls into one of them as a leftover of what came before.
+    // The documents' Redis keeps no append-only file.
+    private static async Task<string> RewriteAppendOnlyFileAsync(string password, int port)
     {
-        var password = JsonDocument.Parse(File.ReadAllText(parametersFile)).RootElement.GetProperty("redis-password").GetString();
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},password={password},allowAdmin=true");
         var server = redis.GetServer($"127.0.0.1:{port}");
         var started = Stopwatch.StartNew();
@@ -260,11 +305,26 @@ internal static class HttpBenchmark
             if (persistence["aof_rewrite_in_progress"] == "0" && persistence["aof_rewrite_scheduled"] == "0")
             {
                 var stats = (await server.InfoAsync("stats")).SelectMany(group => group).ToDictionary(pair => pair.Key, pair => pair.Value);
-                return $"our Redis rewrote its append-only file after the warm-up: {long.Parse(persistence["aof_base_size"]) / 1_000_000:N0} MB " +
+                return $"our Redis rewrote its append-only file: {long.Parse(persistence["aof_base_size"]) / 1_000_000:N0} MB " +
                     $"in {started.Elapsed.TotalSeconds:N1} s, the fork {long.Parse(stats["latest_fork_usec"]) / 1000.0:N1} ms";
             }
             await Task.Delay(200);
         }
+    }
+
+    // The AppHost's generated secrets (the state folder's parameters.json).
+    private static string Parameter(string parametersFile, string name) =>
+        JsonDocument.Parse(File.ReadAllText(parametersFile)).RootElement.GetProperty(name).GetString()!;
+
+    // PostgreSQL publishes a backend's counts when it goes idle, at most once a second: a path's figure may miss up to its
+    // last second's transactions, or include the previous path's.
+    private static async Task<long> SqlTransactionsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select xact_commit + xact_rollback from pg_stat_database where datname = current_database()", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     // The oldest process that matches (the root of its tree: `dotnet run` before the Api, the postmaster before its

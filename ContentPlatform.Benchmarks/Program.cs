@@ -3,7 +3,7 @@ using ContentPlatform.Benchmarks;
 const string Usage = "usage: jobs [--count 20000] [--workers 1,2,4] [--concurrency 1024] [--producers 128] [--repeat 1] " +
     "[--compare-bullmq] [--bullmq-concurrency 64] [--depth 1000,1000000] [--baseline-worker path/to/ContentPlatform.Worker.dll]\n" +
     "       fanout [--connections 1000,10000] [--kinds events-one-user,events-per-user,job-stream,socketio,socketio-per-user] [--events 5] [--burst 500] [--no-node] [--baseline-api path/to/ContentPlatform.Api.dll]\n" +
-    "       http [--duration 10] [--status-connections 100] [--enqueue-connections 200]";
+    "       http [--duration 10] [--status-connections 100] [--enqueue-connections 200] [--repeat 1]";
 if (args.Length == 0 || args[0] is not ("jobs" or "fanout" or "http"))
 {
     Console.Error.WriteLine(Usage);
@@ -17,7 +17,8 @@ if (args[0] == "http")
     await HttpBenchmark.RunAsync(new HttpBenchmarkSettings(
         DurationSeconds: int.Parse(Option("duration", "10")),
         StatusConnections: int.Parse(Option("status-connections", "100")),
-        EnqueueConnections: int.Parse(Option("enqueue-connections", "200"))));
+        EnqueueConnections: int.Parse(Option("enqueue-connections", "200")),
+        Repeat: int.Parse(Option("repeat", "1"))));
     return 0;
 }
 

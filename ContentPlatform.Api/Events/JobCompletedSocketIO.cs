@@ -2,17 +2,15 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ContentPlatform.Api.Auth;
 using ContentPlatform.Api.SocketIO;
-using ContentPlatform.Data;
 using ContentPlatform.Jobs;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ContentPlatform.Api.Events;
 
 // Document 003 §7: a socket.io-client connects with auth { token } (our JWT) and receives `job_completed` for each
 // of the user's generation jobs that ends — the same events and payload as GET /events, from Redis through JobEvents.
-internal sealed class JobCompletedSocketIO(JwtTokens tokens, IServiceScopeFactory scopes, JobEvents jobEvents, IOptions<JsonOptions> json)
+internal sealed class JobCompletedSocketIO(JwtTokens tokens, KnownUsers users, JobEvents jobEvents, IOptions<JsonOptions> json)
     : ISocketIOHandler
 {
     // One job's event reaches every socket of its user as the same instance: encode it once for all of them.
@@ -31,13 +29,11 @@ internal sealed class JobCompletedSocketIO(JwtTokens tokens, IServiceScopeFactor
         {
             return SocketIOConnectDecision.Refuse(AuthMessages.NotAuthorized);
         }
-        await using (var scope = scopes.CreateAsyncScope())
+        // As a Bearer token's user is checked: a deleted user is refused within KnownUsers.Lifetime, and a reconnecting
+        // crowd does not read the users table once per socket.
+        if (!await users.ExistsAsync(userId, cancellationToken))
         {
-            var db = scope.ServiceProvider.GetRequiredService<ContentDbContext>();
-            if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
-            {
-                return SocketIOConnectDecision.Refuse(AuthMessages.UserNotFound);
-            }
+            return SocketIOConnectDecision.Refuse(AuthMessages.UserNotFound);
         }
         return SocketIOConnectDecision.Accept(socket => SendJobCompletedAsync(socket, userId));
     }

@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ContentPlatform.Data;
 using ContentPlatform.Tests.Api;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ContentPlatform.Tests.SocketIO;
 
@@ -89,6 +92,21 @@ public sealed class EngineProtocolTests(EngineProtocolApiFactory factory) : ICla
         var connected = await PollAsync(client, sid);
         Assert.StartsWith("40{\"sid\":\"", connected);
         Assert.NotEqual(sid, JsonDocument.Parse(connected[2..]).RootElement.GetProperty("sid").GetString());
+    }
+
+    [Fact]
+    public async Task A_connect_with_the_token_of_a_deleted_user_gets_connect_error_user_not_found()
+    {
+        var (_, user) = await factory.CreateUserAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ContentDbContext>().Users.Where(u => u.Id == Guid.Parse(user.Id)).ExecuteDeleteAsync();
+        }
+        var (client, sid) = await OpenAsync();
+
+        await client.PostAsync($"{Base}&sid={sid}", new StringContent($"40{{\"token\":\"{user.Token}\"}}"));
+
+        Assert.Equal("44{\"message\":\"User not found\"}", await PollAsync(client, sid));
     }
 
     [Fact]

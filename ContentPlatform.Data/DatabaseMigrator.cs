@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +23,8 @@ public static class DatabaseMigrator
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger(typeof(DatabaseMigrator));
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        var commandTimeout = (int)ServiceTimeouts.From(services.GetRequiredService<IConfiguration>()).DatabaseMigrationCommand.TotalSeconds;
+        var migrationTimeout = ServiceTimeouts.From(services.GetRequiredService<IConfiguration>()).DatabaseMigrationCommand;
+        var commandTimeout = (int)migrationTimeout.TotalSeconds;
         // A context of its own: on an empty database EF Core first queries __EFMigrationsHistory, which fails
         // and would be logged as an error although it is expected. Only this context logs failed commands at Debug;
         // a migration that really fails still throws.
@@ -33,6 +35,7 @@ public static class DatabaseMigrator
         ContentDbContext.UseConventions(options);
         await using var db = new ContentDbContext(options.Options);
 
+        var started = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -49,13 +52,25 @@ public static class DatabaseMigrator
                 }
                 return;
             }
-            catch (NpgsqlException ex) when (ex.IsTransient && attempt < 30)
+            // A database still starting, or a connection it dropped; never a migration statement that ran into its own
+            // timeout, which only happens once that much time has passed.
+            catch (Exception ex) when (TransientNpgsqlError(ex) is { } transient && attempt < 30 && started.Elapsed < migrationTimeout)
             {
-                logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Error}", attempt, ex.Message);
+                logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Error}", attempt, transient.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
     }
+
+    // EF Core's execution strategy hands a transient error on wrapped in an InvalidOperationException (a read that timed
+    // out in a migration's first seconds, on a test machine starting a dozen databases at once).
+    private static NpgsqlException? TransientNpgsqlError(Exception? ex) =>
+        ex switch
+        {
+            null => null,
+            NpgsqlException { IsTransient: true } npgsql => npgsql,
+            _ => TransientNpgsqlError(ex.InnerException),
+        };
 
     private static async Task RunAsync(NpgsqlConnection connection, string sql, int timeoutSeconds, CancellationToken cancellationToken)
     {

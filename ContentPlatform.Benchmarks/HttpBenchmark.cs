@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ContentPlatform.Data;
+using ContentPlatform.Hosting.PostgreSQL;
 using ContentPlatform.Hosting.Processes;
 using ContentPlatform.Hosting.Servers;
 using Npgsql;
@@ -103,8 +105,11 @@ internal static class HttpBenchmark
             ["documents"] = [("Express", express.Id), ("its Redis", redis.Process.Id)],
         };
 
-        var parametersFile = Path.Combine(root, "state", "parameters.json");
-        var database = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={Parameter(parametersFile, "postgres-password")};Database=contentdb";
+        // The passwords the AppHost generated into its state folder.
+        var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "state", "parameters.json"))).RootElement;
+        var database = PostgresCluster.ConnectionStringFor(postgresPort, parameters.GetProperty("postgres-password").GetString()!) +
+            $";Database={DatabaseExtensions.ConnectionName}";
+        var ourRedisPassword = parameters.GetProperty("redis-password").GetString()!;
         var oursUrl = $"http://127.0.0.1:{apiPort}";
         var theirsUrl = $"http://127.0.0.1:{expressPort}";
         var runs = new (Target Target, string Url, string Method, string? Body)[]
@@ -139,7 +144,7 @@ internal static class HttpBenchmark
         for (var round = 1; round <= settings.Repeat; round++)
         {
             Console.WriteLine($"Round {round} of {settings.Repeat}:");
-            Console.WriteLine($"  {await RewriteAppendOnlyFileAsync(Parameter(parametersFile, "redis-password"), redisPort)}");
+            Console.WriteLine($"  {await RewriteAppendOnlyFileAsync(ourRedisPassword, redisPort)}");
             var results = new List<(Target Target, Load Load)>();
             foreach (var (target, url, method, body) in runs)
             {
@@ -311,10 +316,6 @@ internal static class HttpBenchmark
             await Task.Delay(200);
         }
     }
-
-    // The AppHost's generated secrets (the state folder's parameters.json).
-    private static string Parameter(string parametersFile, string name) =>
-        JsonDocument.Parse(File.ReadAllText(parametersFile)).RootElement.GetProperty(name).GetString()!;
 
     // PostgreSQL publishes a backend's counts when it goes idle, at most once a second: a path's figure may miss up to its
     // last second's transactions, or include the previous path's.

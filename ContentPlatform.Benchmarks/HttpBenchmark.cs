@@ -50,6 +50,10 @@ internal static class HttpBenchmark
         // how many requests a batched insert or status read served. NaN on the documents' side.
         public double SqlPerRequest { get; init; } = double.NaN;
 
+        // The garbage collections our Api ran during the path (its load generator's warm-up included), and how long they
+        // paused it: a p99 many times the p50 is first looked for here. Null on the documents' side and for medians.
+        public string? Collections { get; init; }
+
         // Each figure's median over the rounds (the middle one, or the upper of the two middle ones).
         public static Load Median(IReadOnlyList<Load> rounds)
         {
@@ -137,6 +141,9 @@ internal static class HttpBenchmark
                     await RunLoadAsync(node, url, method, body, token, target.Connections, Math.Min(5, settings.DurationSeconds));
                 }
             });
+        // The Api's own runtime, whose garbage collections are watched: the AppHost starts it through `dotnet run`, the
+        // first process of its tree.
+        var api = FindProcess(pid => Environ(pid).Contains($"ASPNETCORE_URLS=http://localhost:{apiPort}") && !CommandLine(pid).StartsWith("dotnet run ", StringComparison.Ordinal));
         // Every path once per round; with --repeat, each round is printed and then every figure's median, so that one
         // 10 s window that met a slow spell of the machine (a p99 can double from one round to the next) does not
         // decide the verdict alone.
@@ -153,6 +160,7 @@ internal static class HttpBenchmark
                 var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
                 var machineBefore = MachineCpu.Now();
                 var sqlBefore = target.Side == "ours" ? await SqlTransactionsAsync(database) : 0;
+                var collections = target.Side == "ours" ? new GarbageCollections(api) : null;
                 var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds, LoadWarmUpSeconds);
                 var requests = Math.Max(1, load.Requests + load.WarmUpRequests);
                 results.Add((target, load with
@@ -160,6 +168,7 @@ internal static class HttpBenchmark
                     CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / requests)).ToList(),
                     Steal = MachineCpu.Now().StealSince(machineBefore),
                     SqlPerRequest = target.Side == "ours" ? (await SqlTransactionsAsync(database) - sqlBefore) / (double)requests : double.NaN,
+                    Collections = collections is null ? null : await collections.StopAsync(),
                 }));
             }
             Print($"Round {round}", results, settings);
@@ -272,13 +281,13 @@ internal static class HttpBenchmark
                 $"{target.Connections} connections: {load.RequestsPerSecond:N0} req/s, p50 {load.P50Ms:F0} ms, p99 {load.P99Ms:F0} ms.");
         }
         Console.WriteLine();
-        Console.WriteLine("| path | side | CPU per 1,000 requests | SQL transactions per request | machine's CPU taken by the hypervisor |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine("| path | side | CPU per 1,000 requests | SQL transactions per request | machine's CPU taken by the hypervisor | our Api's garbage collections |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var (target, load) in results)
         {
             Console.WriteLine($"| {target.Path} | {target.Side} | {load.CpuPerThousand.Sum(c => c.Milliseconds):N0} ms: " +
                 string.Join(", ", load.CpuPerThousand.Select(c => $"{c.Process} {c.Milliseconds:N0} ms")) +
-                $" | {(double.IsNaN(load.SqlPerRequest) ? "–" : load.SqlPerRequest.ToString("N3"))} | {load.Steal:P0} |");
+                $" | {(double.IsNaN(load.SqlPerRequest) ? "–" : load.SqlPerRequest.ToString("N3"))} | {load.Steal:P0} | {load.Collections ?? "–"} |");
         }
         foreach (var (target, load) in results.Where(r => r.Load.Non2xx > 0 || r.Load.Errors > 0))
         {

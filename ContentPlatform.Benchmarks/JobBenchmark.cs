@@ -30,6 +30,7 @@ internal static class JobBenchmark
     // service rather than the cost of compiling a freshly started one. On a busy machine the background compiler
     // takes tens of seconds, and seconds of CPU, to optimize every hot method. BullMQ gets as many warm-up jobs.
     public const int WarmUp = 5000;
+    private const string Ours = "ours";
     // A fresh Worker has sometimes shown two quiet rounds in its first 10,000 jobs and then compiled inside the
     // measured window (twice its CPU per job, p50 above 300 ms); settling takes 75,000 jobs or more otherwise.
     private const int MinWarmUpRounds = 6;
@@ -61,7 +62,7 @@ internal static class JobBenchmark
             {
                 foreach (var (workers, depth) in runs)
                 {
-                    var ours = await RunOnceAsync(postgres, redis, workers, depth, settings, "ours", RepositoryLayout.BuiltAssembly("ContentPlatform.Worker"));
+                    var ours = await RunOnceAsync(postgres, redis, workers, depth, settings, Ours, RepositoryLayout.BuiltAssembly("ContentPlatform.Worker"));
                     Report(results, ours);
                     if (settings.BaselineWorker is { } baseline)
                     {
@@ -93,6 +94,7 @@ internal static class JobBenchmark
                 Console.WriteLine(Row(RunResult.Median(group.ToList())));
             }
         }
+        PrintVerdicts([.. results.GroupBy(r => (r.Engine, r.Depth, r.Workers)).Select(group => RunResult.Median(group.ToList()))], settings);
         try
         {
             Directory.Delete(root, recursive: true);
@@ -110,6 +112,35 @@ internal static class JobBenchmark
         if (result.Breakdown.Length > 0)
         {
             Console.WriteLine($"  {result.Breakdown}");
+        }
+    }
+
+    // The performance targets for the engine, judged on the medians: against BullMQ, at least its jobs/s at most its CPU
+    // per job; on a deep queue against a shallow one, a job's CPU does not grow beyond the spread of one run against the
+    // next on these machines.
+    private const double DepthSpread = 1.15;
+
+    private static void PrintVerdicts(IReadOnlyList<RunResult> medians, JobBenchmarkSettings settings)
+    {
+        static double CpuPerJob(RunResult r) => r.CpuMsPerThousand.Sum();
+        Console.WriteLine();
+        foreach (var ours in medians.Where(r => r.Engine == Ours && r.Depth == 0))
+        {
+            foreach (var bullMq in medians.Where(r => r.Engine.StartsWith("BullMQ", StringComparison.Ordinal)))
+            {
+                var speed = ours.Throughput / bullMq.Throughput;
+                var cost = CpuPerJob(ours) / CpuPerJob(bullMq);
+                Console.WriteLine($"{ours.Workers} Worker process(es) against {bullMq.Engine}: {speed:F2}× its jobs/s at {cost:F2}× its CPU per job; " +
+                    $"target ≥ 1.0× at ≤ 1.0×: {(speed >= 1 && cost <= 1 ? "met" : "not met")}");
+            }
+        }
+        var depths = medians.Where(r => r.Engine == Ours && settings.Depths.Length > 1).OrderBy(r => r.Depth).ToList();
+        if (depths.Count > 1)
+        {
+            var (shallow, deep) = (depths[0], depths[^1]);
+            var growth = CpuPerJob(deep) / CpuPerJob(shallow);
+            Console.WriteLine($"{deep.Depth:N0} queued against {shallow.Depth:N0}: {growth:F2}× the CPU per job, {deep.Throughput / shallow.Throughput:F2}× the jobs/s; " +
+                $"target, a job's cost does not grow (at most {DepthSpread:F2}×, the spread between runs): {(growth <= DepthSpread ? "met" : "not met")}");
         }
     }
 

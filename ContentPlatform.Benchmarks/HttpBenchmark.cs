@@ -134,7 +134,7 @@ internal static class HttpBenchmark
         // first in a round, so the rows they add are vacuumed while the polls run, not in the first measured path.
         Console.WriteLine("Warming up ...");
         await TieredCompilationCpu.WarmUpAsync(sides["ours"].Where(p => p.Name == "Api").SelectMany(p => ProcessCpu.TreePids(p.Pid)),
-            1, MaxWarmUpRounds, rounds => $"{rounds} round(s) of every path, in the Api", async () =>
+            1, TimeSpan.Zero, MaxWarmUpRounds, rounds => $"{rounds} round(s) of every path, in the Api", async () =>
             {
                 foreach (var (target, url, method, body) in runs.Where(run => run.Target.Kind != Floor).OrderBy(run => run.Target.Kind == Status))
                 {

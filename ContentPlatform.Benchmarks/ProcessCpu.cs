@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ContentPlatform.Benchmarks;
 
 // CPU time (user + system) used by a process and its descendants, live or ended and reaped, from /proc. On a shared
@@ -79,13 +81,14 @@ internal sealed class TieredCompilationCpu : IAsyncDisposable
         _sampling = SampleAsync();
     }
 
-    // Runs at least minRounds rounds, then until two in a row took at most Settled of tiered compilation in the
-    // processes (or maxRounds were run), and says so in one line; returns how many rounds ran. One quiet round is not
-    // enough: the runtime delays tier-up while methods are still being called for the first time, so a first round can
-    // be quiet and the compilation fall into the measured window.
-    public static async Task<int> WarmUpAsync(IEnumerable<int> pids, int minRounds, int maxRounds, Func<int, string> what, Func<Task> round)
+    // Runs at least minRounds rounds for at least minTime, then until two in a row took at most Settled of tiered
+    // compilation in the processes (or maxRounds were run), and says so in one line; returns how many rounds ran. One
+    // quiet round is not enough: the runtime delays tier-up while methods are still being called for the first time,
+    // so a first round can be quiet and the compilation fall into the measured window.
+    public static async Task<int> WarmUpAsync(IEnumerable<int> pids, int minRounds, TimeSpan minTime, int maxRounds, Func<int, string> what, Func<Task> round)
     {
         await using var compilation = new TieredCompilationCpu(pids);
+        var started = Stopwatch.StartNew();
         var quietRounds = 0;
         for (var rounds = 1; ; rounds++)
         {
@@ -93,7 +96,7 @@ internal sealed class TieredCompilationCpu : IAsyncDisposable
             await round();
             var compiling = compilation.Total - before;
             quietRounds = compiling <= Settled ? quietRounds + 1 : 0;
-            if ((quietRounds >= 2 && rounds >= minRounds) || rounds == maxRounds)
+            if ((quietRounds >= 2 && rounds >= minRounds && started.Elapsed >= minTime) || rounds == maxRounds)
             {
                 Console.WriteLine($"  warm-up: {what(rounds)}, tiered compilation {compilation.Total.TotalMilliseconds:N0} ms of CPU in all, " +
                     $"{compiling.TotalMilliseconds:N0} ms in the last round{(compiling <= Settled ? "" : " (not settled)")}");

@@ -42,7 +42,8 @@ internal static class FanoutBenchmark
 {
     private const int ConnectParallelism = 64;
     private const int MaxWarmUpRounds = 5;
-    // The performance target: completion → client p99 at 10,000 subscribers of one Api process, every one held and reached.
+    // The performance target, set for 10,000 subscribers of one Api process (each row is judged by it): completion →
+    // client p99, with every connection held and every receipt in.
     private const double TargetP99Ms = 100;
     private const string Issuer = "contentplatform-api";
     private const string Audience = "contentplatform";

@@ -139,9 +139,9 @@ internal static class JobBenchmark
                     $"target ≥ 1.0× at ≤ 1.0×: {(speed >= 1 && cost <= 1 ? "met" : "not met")}");
             }
         }
-        var depths = medians.Where(r => r.Engine == Ours && settings.Depths.Length > 1).OrderBy(r => r.Depth).ToList();
-        if (depths.Count > 1)
+        if (settings.Depths.Length > 1)
         {
+            var depths = medians.Where(r => r.Engine == Ours).OrderBy(r => r.Depth).ToList();
             var (shallow, deep) = (depths[0], depths[^1]);
             var growth = CpuPerJob(deep) / CpuPerJob(shallow);
             Console.WriteLine($"{deep.Depth:N0} queued against {shallow.Depth:N0}: {growth:F2}× the CPU per job, {deep.Throughput / shallow.Throughput:F2}× the jobs/s; " +

@@ -51,7 +51,9 @@ internal sealed class GarbageCollections
     private readonly int[] _byGeneration = new int[3];
     private int _background;
     private double _pausedMilliseconds;
+    private double _suspendingMilliseconds;
     private double? _suspendedAt;
+    private long _promotedFromGen0;
 
     public GarbageCollections(int pid)
     {
@@ -66,6 +68,10 @@ internal sealed class GarbageCollections
         };
         _source.Clr.GCSuspendEEStart += suspend =>
             _suspendedAt = suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep ? suspend.TimeStampRelativeMSec : null;
+        // Of a pause, how long the threads took to stop, and of the work, how much a collection kept from gen0.
+        _source.Clr.GCSuspendEEStop += suspended =>
+            _suspendingMilliseconds += _suspendedAt is { } suspendedAt ? suspended.TimeStampRelativeMSec - suspendedAt : 0;
+        _source.Clr.GCHeapStats += stats => _promotedFromGen0 += stats.TotalPromotedSize0;
         _source.Clr.GCRestartEEStop += restart =>
         {
             if (_suspendedAt is { } suspendedAt)
@@ -85,6 +91,7 @@ internal sealed class GarbageCollections
         _source.Dispose();
         _session.Dispose();
         return $"collections gen0 {_byGeneration[0]}, gen1 {_byGeneration[1]}, gen2 {_byGeneration[2]} ({_background} background), " +
-            $"{_pausedMilliseconds:N0} ms paused";
+            $"{_pausedMilliseconds:N0} ms paused ({_suspendingMilliseconds:N1} ms of it stopping threads), " +
+            $"{_promotedFromGen0 / 1_000_000.0 / Math.Max(1, _byGeneration.Sum()):N1} MB kept from gen0 per collection";
     }
 }

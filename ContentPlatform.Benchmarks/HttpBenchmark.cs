@@ -97,11 +97,12 @@ internal static class HttpBenchmark
 
         // Where each side's CPU goes: our Api, PostgreSQL and Redis (found by the ports they were given); the Express
         // process and its Redis.
+        bool RunsOurApi(int pid) => Environ(pid).Contains($"ASPNETCORE_URLS=http://localhost:{apiPort}");
         var sides = new Dictionary<string, (string Name, int Pid)[]>
         {
             ["ours"] =
             [
-                ("Api", FindProcess(pid => Environ(pid).Contains($"ASPNETCORE_URLS=http://localhost:{apiPort}"))),
+                ("Api", FindProcess(RunsOurApi)),
                 ("PostgreSQL", FindProcess(pid => CommandLine(pid).Contains("postgres -D") && CommandLine(pid).EndsWith($" -p {postgresPort}", StringComparison.Ordinal))),
                 // Redis names itself by its address.
                 ("Redis", FindProcess(pid => CommandLine(pid).EndsWith($"redis-server 127.0.0.1:{redisPort}", StringComparison.Ordinal))),
@@ -143,7 +144,7 @@ internal static class HttpBenchmark
             });
         // The Api's own runtime, whose garbage collections are watched: the AppHost starts it through `dotnet run`, the
         // first process of its tree.
-        var api = FindProcess(pid => Environ(pid).Contains($"ASPNETCORE_URLS=http://localhost:{apiPort}") && !CommandLine(pid).StartsWith("dotnet run ", StringComparison.Ordinal));
+        var api = FindProcess(pid => RunsOurApi(pid) && !CommandLine(pid).StartsWith("dotnet run ", StringComparison.Ordinal));
         // Every path once per round; with --repeat, each round is printed and then every figure's median, so that one
         // 10 s window that met a slow spell of the machine (a p99 can double from one round to the next) does not
         // decide the verdict alone.
@@ -159,15 +160,16 @@ internal static class HttpBenchmark
                 var processes = sides[target.Side].Where(p => p.Pid > 0).ToList();
                 var before = processes.Select(p => ProcessCpu.OfTree(p.Pid)).ToList();
                 var machineBefore = MachineCpu.Now();
-                var sqlBefore = target.Side == "ours" ? await SqlTransactionsAsync(database) : 0;
-                var collections = target.Side == "ours" ? new GarbageCollections(api) : null;
+                var isOurs = target.Side == "ours";
+                var sqlBefore = isOurs ? await SqlTransactionsAsync(database) : 0;
+                var collections = isOurs ? new GarbageCollections(api) : null;
                 var load = await RunLoadAsync(node, url, method, body, token, target.Connections, settings.DurationSeconds, LoadWarmUpSeconds);
                 var requests = Math.Max(1, load.Requests + load.WarmUpRequests);
                 results.Add((target, load with
                 {
                     CpuPerThousand = processes.Select((p, i) => (p.Name, (ProcessCpu.OfTree(p.Pid) - before[i]).TotalMilliseconds * 1000 / requests)).ToList(),
                     Steal = MachineCpu.Now().StealSince(machineBefore),
-                    SqlPerRequest = target.Side == "ours" ? (await SqlTransactionsAsync(database) - sqlBefore) / (double)requests : double.NaN,
+                    SqlPerRequest = isOurs ? (await SqlTransactionsAsync(database) - sqlBefore) / (double)requests : double.NaN,
                     Collections = collections is null ? null : await collections.StopAsync(),
                 }));
             }

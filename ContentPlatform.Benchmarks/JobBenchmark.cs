@@ -87,6 +87,7 @@ internal static class JobBenchmark
         {
             NpgsqlConnection.ClearAllPools();
         }
+        var medians = results.GroupBy(r => (r.Engine, r.Depth, r.Workers)).Select(group => RunResult.Median(group.ToList())).ToList();
         if (settings.Repeat > 1)
         {
             Console.WriteLine();
@@ -94,12 +95,12 @@ internal static class JobBenchmark
             Console.WriteLine();
             Console.WriteLine("| engine | queued before | Worker processes | jobs/s end to end | enqueue jobs/s | p50 enqueue→completed | p99 | Redis commands/job | SQL commits/job | CPU ms/1000 jobs: producer, Worker, PostgreSQL, Redis |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var group in results.GroupBy(r => (r.Engine, r.Depth, r.Workers)))
+            foreach (var median in medians)
             {
-                Console.WriteLine(Row(RunResult.Median(group.ToList())));
+                Console.WriteLine(Row(median));
             }
         }
-        PrintVerdicts([.. results.GroupBy(r => (r.Engine, r.Depth, r.Workers)).Select(group => RunResult.Median(group.ToList()))], settings);
+        PrintVerdicts(medians, settings);
         try
         {
             Directory.Delete(root, recursive: true);

@@ -54,6 +54,7 @@ internal sealed class GarbageCollections
     private double _suspendingMilliseconds;
     private double? _suspendedAt;
     private long _promotedFromGen0;
+    private long _countFromTicks;
 
     public GarbageCollections(int pid)
     {
@@ -63,15 +64,19 @@ internal sealed class GarbageCollections
         // One thread calls these, in the order the runtime wrote the events.
         _source.Clr.GCStart += gc =>
         {
-            _byGeneration[Math.Min(gc.Depth, 2)]++;
-            _background += gc.Type == GCType.BackgroundGC ? 1 : 0;
+            if (Counted(gc))
+            {
+                _byGeneration[Math.Min(gc.Depth, 2)]++;
+                _background += gc.Type == GCType.BackgroundGC ? 1 : 0;
+            }
         };
         _source.Clr.GCSuspendEEStart += suspend =>
-            _suspendedAt = suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep ? suspend.TimeStampRelativeMSec : null;
+            _suspendedAt = Counted(suspend) && suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep
+                ? suspend.TimeStampRelativeMSec : null;
         // Of a pause, how long the threads took to stop, and of the work, how much a collection kept from gen0.
         _source.Clr.GCSuspendEEStop += suspended =>
             _suspendingMilliseconds += _suspendedAt is { } suspendedAt ? suspended.TimeStampRelativeMSec - suspendedAt : 0;
-        _source.Clr.GCHeapStats += stats => _promotedFromGen0 += stats.TotalPromotedSize0;
+        _source.Clr.GCHeapStats += stats => _promotedFromGen0 += Counted(stats) ? stats.TotalPromotedSize0 : 0;
         _source.Clr.GCRestartEEStop += restart =>
         {
             if (_suspendedAt is { } suspendedAt)
@@ -82,6 +87,12 @@ internal sealed class GarbageCollections
         };
         _processing = Task.Run(_source.Process);
     }
+
+    // Counts only what happens from now on. A session started ahead of what it measures has read events already, so the
+    // reading (TraceEvent's parsers, compiled at their first use) is not compiled in this process during the measurement.
+    public void CountFromNow() => Volatile.Write(ref _countFromTicks, DateTime.Now.Ticks);
+
+    private bool Counted(TraceEvent data) => data.TimeStamp.Ticks >= Volatile.Read(ref _countFromTicks);
 
     // Stops watching (the session's last events are read first) and says what it saw.
     public async Task<string> StopAsync()

@@ -195,7 +195,11 @@ internal static class JobBenchmark
                 // The fill's dirty pages written now, not by a checkpoint inside the measured window.
                 await new NpgsqlCommand("checkpoint", vacuum).ExecuteNonQueryAsync();
             }
+            // Each Worker's collections in the measured run, which a Worker's CPU per job includes. Watched from before the
+            // warm-up, so that reading the sessions is not compiled here during the run.
+            var collections = workers.Select(w => new GarbageCollections(w.Id)).ToList();
             var warmUp = await WarmUpAsync(queue, admin.GetDatabase(), keys, connectionString, settings.Producers, workers.Select(w => w.Id));
+            collections.ForEach(c => c.CountFromNow());
 
             var redisBefore = await CommandStatsAsync(admin);
             var postgresBefore = await PostgresStatsAsync(connectionString, database);
@@ -205,6 +209,7 @@ internal static class JobBenchmark
             var enqueued = await EnqueueAndWaitAsync(queue, admin.GetDatabase(), keys, connectionString, settings.Count, settings.Producers);
             var elapsed = Stopwatch.GetElapsedTime(started);
             var cpu = CpuUse.Measure(postgres.Process.Id, redisServer.Process.Id, workers.Select(w => w.Id)) - cpuBefore;
+            var collected = await Task.WhenAll(collections.Select(c => c.StopAsync()));
             var (p50, p99) = await LatencyAsync(connectionString, startedAt);
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // PostgreSQL publishes its statistics within a second
             var redisAfter = await CommandStatsAsync(admin);
@@ -225,7 +230,8 @@ internal static class JobBenchmark
                 "Redis calls per job by command: " +
                 string.Join(", ", redisDelta.Select(kv => $"{kv.Key} {kv.Value.Calls / count:N2} ({kv.Value.Microseconds / count:N1} µs)")) +
                 $"; PostgreSQL row updates per job: {(postgresAfter.Updates - postgresBefore.Updates) / count:N2}, " +
-                $"{100.0 * (postgresAfter.HotUpdates - postgresBefore.HotUpdates) / Math.Max(1, postgresAfter.Updates - postgresBefore.Updates):N0}% of them HOT");
+                $"{100.0 * (postgresAfter.HotUpdates - postgresBefore.HotUpdates) / Math.Max(1, postgresAfter.Updates - postgresBefore.Updates):N0}% of them HOT; " +
+                $"the Worker's {string.Join(" | ", collected)}");
         }
         finally
         {
@@ -382,7 +388,6 @@ internal static class JobBenchmark
                 ["Jobs__Concurrency"] = concurrency.ToString(),
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.GetFree()}",
                 ["Logging__LogLevel__Default"] = "Warning",
-                ["DOTNET_gcServer"] = "0",
             },
         }, Console.WriteLine);
     }

@@ -247,9 +247,10 @@ internal static class JobBenchmark
         }
     }
 
-    // Returns the number of warm-up jobs run: rounds of WarmUp until .NET's tiered compilation settled in all processes.
+    // Returns the number of warm-up jobs run: rounds of WarmUp until .NET's tiered compilation settled in every Worker (the
+    // producer, this process, compiles once at first call: see the project file).
     private static async Task<int> WarmUpAsync(JobQueue queue, IDatabase redis, JobKeys keys, string connectionString, int producers, IEnumerable<int> workers) =>
-        WarmUp * await TieredCompilationCpu.WarmUpAsync([Environment.ProcessId, .. workers], MinWarmUpRounds, MinWarmUpTime, MaxWarmUpRounds,
+        WarmUp * await TieredCompilationCpu.WarmUpAsync(workers, MinWarmUpRounds, MinWarmUpTime, MaxWarmUpRounds,
             rounds => $"{rounds * WarmUp:N0} jobs", () => EnqueueAndWaitAsync(queue, redis, keys, connectionString, WarmUp, producers));
 
     // Returns how long the enqueueing took; completes when every job has succeeded.

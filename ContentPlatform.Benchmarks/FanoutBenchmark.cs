@@ -49,7 +49,8 @@ internal static class FanoutBenchmark
     private const string Issuer = "contentplatform-api";
     private const string Audience = "contentplatform";
 
-    public static async Task RunAsync(FanoutBenchmarkSettings settings)
+    // A verdict per size and kind: our Api's row (not a baseline's), the documents' servers' p99 beside it.
+    public static async Task<IReadOnlyList<TargetVerdict>> RunAsync(FanoutBenchmarkSettings settings)
     {
         var socketIONode = settings.CompareNode && settings.Kinds.Any(IsSocketIO)
             ? await NodePackages.InstallAsync("socketio", "socket.io") : null;
@@ -82,6 +83,7 @@ internal static class FanoutBenchmark
         var users = await CreateUsersAsync(dataSource, settings.Connections.Max(), jwtKey);
 
         var nodeServers = new List<(string Name, ChildProcess Process, Uri Uri, FanoutKind[] Kinds)>();
+        var verdicts = new List<TargetVerdict>();
         try
         {
             if (socketIONode is not null)
@@ -109,14 +111,17 @@ internal static class FanoutBenchmark
             {
                 foreach (var kind in settings.Kinds)
                 {
+                    var ours = new List<Result>();
                     foreach (var api in apis)
                     {
-                        Print(await MeasureAsync(kind, api.Name, api.Uri, api.Process.Id, managed: true, count, settings, users, jobs));
+                        ours.Add(Print(await MeasureAsync(kind, api.Name, api.Uri, api.Process.Id, managed: true, count, settings, users, jobs)));
                     }
+                    var peers = new List<Result>();
                     foreach (var node in nodeServers.Where(n => n.Kinds.Contains(kind)))
                     {
-                        Print(await MeasureAsync(kind, node.Name, node.Uri, node.Process.Id, managed: false, count, settings, users, jobs));
+                        peers.Add(Print(await MeasureAsync(kind, node.Name, node.Uri, node.Process.Id, managed: false, count, settings, users, jobs)));
                     }
+                    verdicts.Add(Verdict(ours[0], peers));
                 }
             }
         }
@@ -128,6 +133,7 @@ internal static class FanoutBenchmark
             }
             NpgsqlConnection.ClearAllPools();
         }
+        return verdicts;
     }
 
     // The Api as a process (Release, Production), once it answered a registration (which also waits for its migrations).
@@ -174,12 +180,24 @@ internal static class FanoutBenchmark
 
     private static bool IsSocketIO(FanoutKind kind) => kind is FanoutKind.SocketIO or FanoutKind.SocketIOPerUser;
 
-    private static void Print(Result r) =>
+    private static bool Met(Result r) => r.P99 <= TargetP99Ms && r.Missed == 0 && r.Held == r.Asked;
+
+    private static Result Print(Result r)
+    {
         Console.WriteLine($"| {Describe(r.Kind)} | {r.Server} | {r.Asked:N0} | {r.Held:N0} | {r.KilobytesPerConnection:F1} KB | " +
             (double.IsNaN(r.HeapKilobytesPerConnection) ? "– | " : $"{r.HeapKilobytesPerConnection:F1} KB | ") + $"{r.CpuMicrosecondsPerDelivery:N0} µs | " +
             $"{r.ClientCpuMicrosecondsPerDelivery:N0} µs | " +
-            $"{r.P50:F1} ms | {r.P99:F1} ms | {r.Max:F1} ms | {(r.P99 <= TargetP99Ms && r.Missed == 0 && r.Held == r.Asked ? "yes" : "no")} |" +
+            $"{r.P50:F1} ms | {r.P99:F1} ms | {r.Max:F1} ms | {(Met(r) ? "yes" : "no")} |" +
             (r.Missed > 0 ? $" {r.Missed} receipts missing" : ""));
+        return r;
+    }
+
+    private static TargetVerdict Verdict(Result ours, IEnumerable<Result> peers) =>
+        new($"{Describe(ours.Kind)}, {ours.Asked:N0} connections to one Api process: completion → client p99 ≤ {TargetP99Ms} ms, every connection held, every receipt in",
+            $"p99 {ours.P99:F1} ms, {ours.Held:N0} held, {ours.HeapKilobytesPerConnection:F1} KB of heap per connection" +
+            (ours.Missed > 0 ? $", {ours.Missed} receipts missing" : "") +
+            string.Concat(peers.Select(peer => $" ({peer.Server}: p99 {peer.P99:F1} ms, {peer.KilobytesPerConnection:F1} KB per connection)")),
+            Met(ours));
 
     private static async Task<Result> MeasureAsync(
         FanoutKind kind, string server, Uri baseUri, int pid, bool managed, int count, FanoutBenchmarkSettings settings, IReadOnlyList<User> users, Jobs jobs)

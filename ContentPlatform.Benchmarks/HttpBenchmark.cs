@@ -69,7 +69,8 @@ internal static class HttpBenchmark
         }
     }
 
-    public static async Task RunAsync(HttpBenchmarkSettings settings)
+    // The verdicts are those of the last table: the medians with --repeat, else the one round.
+    public static async Task<IReadOnlyList<TargetVerdict>> RunAsync(HttpBenchmarkSettings settings)
     {
         var node = await NodePackages.InstallAsync("express", "express");
         var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
@@ -149,6 +150,7 @@ internal static class HttpBenchmark
         // 10 s window that met a slow spell of the machine (a p99 can double from one round to the next) does not
         // decide the verdict alone.
         var rounds = new List<List<(Target Target, Load Load)>>();
+        IReadOnlyList<TargetVerdict> verdicts = [];
         for (var round = 1; round <= settings.Repeat; round++)
         {
             Console.WriteLine($"Round {round} of {settings.Repeat}:");
@@ -173,16 +175,17 @@ internal static class HttpBenchmark
                     Collections = collections is null ? null : await collections.StopAsync(),
                 }));
             }
-            Print($"Round {round}", results, settings);
+            verdicts = Print($"Round {round}", results, settings);
             rounds.Add(results);
         }
         if (settings.Repeat > 1)
         {
-            Print($"Medians of {settings.Repeat} rounds",
+            verdicts = Print($"Medians of {settings.Repeat} rounds",
                 runs.Select((run, i) => (run.Target, Load.Median(rounds.Select(round => round[i].Load).ToList()))).ToList(), settings);
         }
         await express.StopAsync(TimeSpan.FromSeconds(10));
         await appHost.StopAsync(TimeSpan.FromSeconds(60));
+        return verdicts;
     }
 
     private static ChildProcess StartAppHost(string root, (int Api, int Postgres, int Redis) ports, string jwtKey, out List<string> output)
@@ -258,8 +261,9 @@ internal static class HttpBenchmark
             figures.GetProperty("non2xx").GetInt64(), figures.GetProperty("errors").GetInt64());
     }
 
-    private static void Print(string title, List<(Target Target, Load Load)> results, HttpBenchmarkSettings settings)
+    private static List<TargetVerdict> Print(string title, List<(Target Target, Load Load)> results, HttpBenchmarkSettings settings)
     {
+        var verdicts = new List<TargetVerdict>();
         Console.WriteLine();
         Console.WriteLine($"{title}: {settings.DurationSeconds} s per run after a warm-up of every path, {Environment.ProcessorCount} cores, " +
             $"load average {MachineCpu.LoadAverage()} (1 min) now");
@@ -272,6 +276,9 @@ internal static class HttpBenchmark
             var reference = results.Single(r => r.Target.Side == "documents" && r.Target.Kind == target.Kind).Load;
             var ratio = load.RequestsPerSecond / reference.RequestsPerSecond;
             var met = ratio >= target.TargetRatio && load.P99Ms <= target.TargetP99Ms && load.Non2xx == 0 && load.Errors == 0;
+            verdicts.Add(new TargetVerdict($"{target.Path}, {target.Connections} connections: ≥ {target.TargetRatio}× the documents' stack, p99 ≤ {target.TargetP99Ms} ms",
+                $"{ratio:F1}× ({load.RequestsPerSecond:N0} against {reference.RequestsPerSecond:N0} req/s), p99 {load.P99Ms:F0} ms" +
+                (load.Non2xx + load.Errors > 0 ? $", {load.Non2xx + load.Errors} failed" : ""), met));
             Console.WriteLine($"| {target.Path} | {target.Connections} | {load.RequestsPerSecond:N0} | {load.P50Ms:F0} ms | {load.P99Ms:F0} ms " +
                 $"| {reference.RequestsPerSecond:N0} | {reference.P50Ms:F0} ms | {reference.P99Ms:F0} ms | {ratio:F1}× " +
                 $"| ≥ {target.TargetRatio}×, p99 ≤ {target.TargetP99Ms} ms | {(met ? "yes" : "no")} |");
@@ -295,6 +302,7 @@ internal static class HttpBenchmark
         {
             Console.WriteLine($"{target.Side} {target.Path}: {load.Non2xx} answers not 2xx, {load.Errors} errors or timeouts of {load.Requests}");
         }
+        return verdicts;
     }
 
     // The warm-up leaves our Redis holding about a million delayed jobs (no Worker runs), and Redis rewrites its append-only

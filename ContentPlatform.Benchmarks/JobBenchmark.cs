@@ -41,7 +41,7 @@ internal static class JobBenchmark
     // runs; with at least 100,000 jobs (about 4 s there), in none.
     private static readonly TimeSpan MinWarmUpTime = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(JobBenchmarkSettings settings)
+    public static async Task<IReadOnlyList<TargetVerdict>> RunAsync(JobBenchmarkSettings settings)
     {
         var bullMq = settings.CompareBullMq ? await BullMqBenchmark.PrepareAsync() : null;
         var root = Path.Combine(Path.GetTempPath(), "contentplatform-bench", Guid.NewGuid().ToString("N"));
@@ -100,7 +100,7 @@ internal static class JobBenchmark
                 Console.WriteLine(Row(median));
             }
         }
-        PrintVerdicts(medians, settings);
+        var verdicts = PrintVerdicts(medians, settings);
         try
         {
             Directory.Delete(root, recursive: true);
@@ -109,6 +109,7 @@ internal static class JobBenchmark
         {
             // Best effort: it lives under the temp folder.
         }
+        return verdicts;
     }
 
     private static void Report(List<RunResult> results, RunResult result)
@@ -126,9 +127,10 @@ internal static class JobBenchmark
     // next on these machines.
     private const double DepthSpread = 1.15;
 
-    private static void PrintVerdicts(IReadOnlyList<RunResult> medians, JobBenchmarkSettings settings)
+    private static List<TargetVerdict> PrintVerdicts(IReadOnlyList<RunResult> medians, JobBenchmarkSettings settings)
     {
         static double CpuPerJob(RunResult r) => r.CpuMsPerThousand.Sum();
+        var verdicts = new List<TargetVerdict>();
         Console.WriteLine();
         foreach (var ours in medians.Where(r => r.Engine == Ours && r.Depth == 0))
         {
@@ -136,8 +138,11 @@ internal static class JobBenchmark
             {
                 var speed = ours.Throughput / bullMq.Throughput;
                 var cost = CpuPerJob(ours) / CpuPerJob(bullMq);
+                var met = speed >= 1 && cost <= 1;
+                verdicts.Add(new TargetVerdict($"Engine, {ours.Workers} Worker process(es) against {bullMq.Engine}: ≥ 1.0× its jobs/s at ≤ 1.0× its CPU per job",
+                    $"{speed:F2}× ({ours.Throughput:N0} against {bullMq.Throughput:N0} jobs/s) at {cost:F2}×", met));
                 Console.WriteLine($"{ours.Workers} Worker process(es) against {bullMq.Engine}: {speed:F2}× its jobs/s at {cost:F2}× its CPU per job; " +
-                    $"target ≥ 1.0× at ≤ 1.0×: {(speed >= 1 && cost <= 1 ? "met" : "not met")}");
+                    $"target ≥ 1.0× at ≤ 1.0×: {(met ? "met" : "not met")}");
             }
         }
         if (settings.Depths.Length > 1)
@@ -145,9 +150,13 @@ internal static class JobBenchmark
             var depths = medians.Where(r => r.Engine == Ours).OrderBy(r => r.Depth).ToList();
             var (shallow, deep) = (depths[0], depths[^1]);
             var growth = CpuPerJob(deep) / CpuPerJob(shallow);
+            var met = growth <= DepthSpread;
+            verdicts.Add(new TargetVerdict($"Depth: a job's CPU at {deep.Depth:N0} queued against {shallow.Depth:N0}, at most {DepthSpread:F2}×",
+                $"{growth:F2}× ({CpuPerJob(deep):N0} against {CpuPerJob(shallow):N0} ms per 1,000 jobs)", met));
             Console.WriteLine($"{deep.Depth:N0} queued against {shallow.Depth:N0}: {growth:F2}× the CPU per job, {deep.Throughput / shallow.Throughput:F2}× the jobs/s; " +
-                $"target, a job's cost does not grow (at most {DepthSpread:F2}×, the spread between runs): {(growth <= DepthSpread ? "met" : "not met")}");
+                $"target, a job's cost does not grow (at most {DepthSpread:F2}×, the spread between runs): {(met ? "met" : "not met")}");
         }
+        return verdicts;
     }
 
     private static string Row(RunResult r) =>

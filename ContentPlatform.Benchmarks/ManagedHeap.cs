@@ -55,6 +55,8 @@ internal sealed class GarbageCollections
     private double? _suspendedAt;
     private long _promotedFromGen0;
     private long _countFromTicks;
+    // The session's thread counts; CountFromNow starts the counts again from another.
+    private readonly Lock _lock = new();
 
     public GarbageCollections(int pid)
     {
@@ -64,35 +66,66 @@ internal sealed class GarbageCollections
         // One thread calls these, in the order the runtime wrote the events.
         _source.Clr.GCStart += gc =>
         {
-            if (Counted(gc))
+            lock (_lock)
             {
-                _byGeneration[Math.Min(gc.Depth, 2)]++;
-                _background += gc.Type == GCType.BackgroundGC ? 1 : 0;
+                if (Counted(gc))
+                {
+                    _byGeneration[Math.Min(gc.Depth, 2)]++;
+                    _background += gc.Type == GCType.BackgroundGC ? 1 : 0;
+                }
             }
         };
         _source.Clr.GCSuspendEEStart += suspend =>
-            _suspendedAt = Counted(suspend) && suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep
-                ? suspend.TimeStampRelativeMSec : null;
+        {
+            lock (_lock)
+            {
+                _suspendedAt = Counted(suspend) && suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep
+                    ? suspend.TimeStampRelativeMSec : null;
+            }
+        };
         // Of a pause, how long the threads took to stop, and of the work, how much a collection kept from gen0.
         _source.Clr.GCSuspendEEStop += suspended =>
-            _suspendingMilliseconds += _suspendedAt is { } suspendedAt ? suspended.TimeStampRelativeMSec - suspendedAt : 0;
-        _source.Clr.GCHeapStats += stats => _promotedFromGen0 += Counted(stats) ? stats.TotalPromotedSize0 : 0;
+        {
+            lock (_lock)
+            {
+                _suspendingMilliseconds += _suspendedAt is { } suspendedAt ? suspended.TimeStampRelativeMSec - suspendedAt : 0;
+            }
+        };
+        _source.Clr.GCHeapStats += stats =>
+        {
+            lock (_lock)
+            {
+                _promotedFromGen0 += Counted(stats) ? stats.TotalPromotedSize0 : 0;
+            }
+        };
         _source.Clr.GCRestartEEStop += restart =>
         {
-            if (_suspendedAt is { } suspendedAt)
+            lock (_lock)
             {
-                _pausedMilliseconds += restart.TimeStampRelativeMSec - suspendedAt;
-                _suspendedAt = null;
+                if (_suspendedAt is { } suspendedAt)
+                {
+                    _pausedMilliseconds += restart.TimeStampRelativeMSec - suspendedAt;
+                    _suspendedAt = null;
+                }
             }
         };
         _processing = Task.Run(_source.Process);
     }
 
-    // Counts only what happens from now on. A session started ahead of what it measures has read events already, so the
-    // reading (TraceEvent's parsers, compiled at their first use) is not compiled in this process during the measurement.
-    public void CountFromNow() => Volatile.Write(ref _countFromTicks, DateTime.Now.Ticks);
+    // Counts only what happens from now on: what was counted so far is dropped, and events of earlier collections still
+    // on their way are not counted. A session started ahead of what it measures has read events already, so the reading
+    // (TraceEvent's parsers, compiled at their first use) is not compiled in this process during the measurement.
+    public void CountFromNow()
+    {
+        lock (_lock)
+        {
+            _countFromTicks = DateTime.Now.Ticks;
+            Array.Clear(_byGeneration);
+            (_background, _pausedMilliseconds, _suspendingMilliseconds, _suspendedAt, _promotedFromGen0) = (0, 0, 0, null, 0);
+        }
+    }
 
-    private bool Counted(TraceEvent data) => data.TimeStamp.Ticks >= Volatile.Read(ref _countFromTicks);
+    private bool Counted(TraceEvent data) => data.TimeStamp.Ticks >= _countFromTicks;
 
     // Stops watching (the session's last events are read first) and says what it saw.
     public async Task<string> StopAsync()

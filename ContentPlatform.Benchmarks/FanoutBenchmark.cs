@@ -111,17 +111,18 @@ internal static class FanoutBenchmark
             {
                 foreach (var kind in settings.Kinds)
                 {
-                    var ours = new List<Result>();
+                    Result? ours = null;
                     foreach (var api in apis)
                     {
-                        ours.Add(Print(await MeasureAsync(kind, api.Name, api.Uri, api.Process.Id, managed: true, count, settings, users, jobs)));
+                        var result = Print(await MeasureAsync(kind, api.Name, api.Uri, api.Process.Id, managed: true, count, settings, users, jobs));
+                        ours ??= result;
                     }
                     var peers = new List<Result>();
                     foreach (var node in nodeServers.Where(n => n.Kinds.Contains(kind)))
                     {
                         peers.Add(Print(await MeasureAsync(kind, node.Name, node.Uri, node.Process.Id, managed: false, count, settings, users, jobs)));
                     }
-                    verdicts.Add(Verdict(ours[0], peers));
+                    verdicts.Add(Verdict(ours!, peers));
                 }
             }
         }
